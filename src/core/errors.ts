@@ -1,0 +1,81 @@
+/**
+ * Problem details (RFC 9457): the one error type of sortie.
+ *
+ * Every error a client can cause is a `Problem`; transports turn it into an
+ * `application/problem+json` reply (HTTP) or an `{ ok: false, error }` frame (WebSocket).
+ * A Problem crosses threads as its plain JSON form (`ProblemBody`), never as an Error object.
+ */
+
+/** Base of every problem `type` URI: `https://sortie.dev/problems/<slug>`. */
+export const PROBLEM_BASE = 'https://sortie.dev/problems/';
+
+/** One invalid field: `path` is a JSON Pointer (RFC 6901) into the input, e.g. `/name`. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** The JSON body of a problem, as sent on the wire (RFC 9457 section 3). */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldError[];
+}
+
+/** An error a client caused (4xx) or a state the server is in (503), carrying its HTTP status. */
+export class Problem extends Error {
+  /**
+   * @param status HTTP status code (400–599).
+   * @param slug last segment of the `type` URI, e.g. `not-found`.
+   * @param title short, human-readable summary that does not change between occurrences.
+   * @param detail explanation specific to this occurrence.
+   * @param errors per-field errors (validation).
+   * @param headers extra response headers (e.g. `Allow` for 405, `Retry-After` for 429/503).
+   */
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    detail?: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Readonly<Record<string, string>>,
+  ) {
+    super(detail ?? title);
+    this.name = 'Problem';
+  }
+
+  /** The RFC 9457 body. */
+  toJSON(): ProblemBody {
+    const body: ProblemBody = { type: PROBLEM_BASE + this.slug, title: this.title, status: this.status };
+    if (this.message !== this.title) body.detail = this.message;
+    if (this.errors !== undefined) body.errors = this.errors;
+    return body;
+  }
+
+  /** Rebuilds a Problem from its wire form (e.g. a reply from a worker thread). */
+  static fromJSON(body: ProblemBody): Problem {
+    const slug = body.type.startsWith(PROBLEM_BASE) ? body.type.slice(PROBLEM_BASE.length) : body.type;
+    return new Problem(body.status, slug, body.title, body.detail, body.errors);
+  }
+}
+
+/** Constructors for the problems of the API contract (../shared/API.md, Conventions). */
+export const problems = {
+  invalid: (errors: FieldError[], detail = 'The request is invalid.') =>
+    new Problem(400, 'validation-error', 'Invalid request', detail, errors),
+  malformedJson: (detail: string) => new Problem(400, 'malformed-json', 'Malformed JSON body', detail),
+  notFound: (detail: string) => new Problem(404, 'not-found', 'Not found', detail),
+  methodNotAllowed: (method: string, allow: readonly string[]) =>
+    new Problem(405, 'method-not-allowed', 'Method not allowed', `${method} is not allowed here; use ${allow.join(', ')}.`,
+      undefined, { Allow: allow.join(', ') }),
+  conflict: (slug: string, detail: string) => new Problem(409, slug, 'Conflict', detail),
+  payloadTooLarge: (limitBytes: number) =>
+    new Problem(413, 'payload-too-large', 'Payload too large', `The body exceeds the limit of ${limitBytes} bytes.`),
+  unsupportedMediaType: (got: string) =>
+    new Problem(415, 'unsupported-media-type', 'Unsupported media type',
+      `Expected Content-Type: application/json, got ${got === '' ? 'none' : JSON.stringify(got)}.`),
+  unavailable: (slug: 'starting' | 'stopping' | 'overloaded', detail: string, retryAfterSeconds = 1) =>
+    new Problem(503, slug, 'Service unavailable', detail, undefined, { 'Retry-After': String(retryAfterSeconds) }),
+} as const;

@@ -1,0 +1,45 @@
+import { problems } from '../core/errors.ts';
+import { LIMITS } from '../core/schemas/common.ts';
+import type { RequestContext } from './router.ts';
+
+/**
+ * Parses a positive integer path parameter (area ids).
+ * @throws Problem 400 naming `name` when it is not an integer in 1..2^53-1.
+ */
+export function positiveIntParam(raw: string, name: string): number {
+  const n = /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n))
+    throw problems.invalid([{ path: `/${name}`, message: 'must be a positive integer' }], `Path parameter ${name} must be a positive integer, got ${JSON.stringify(raw)}.`);
+  return n;
+}
+
+/** Query string as a record; a repeated key becomes an array (which single-valued schemas refuse). */
+export function queryRecord(query: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(query)) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+/**
+ * The `Idempotency-Key` header, if sent (API.md: any string ≤ 255 chars).
+ * @throws Problem 400 when it is empty or longer than LIMITS.idempotencyKey.
+ */
+export function idempotencyKey(ctx: RequestContext): string | undefined {
+  const key = ctx.header('idempotency-key');
+  if (key === '') return undefined;
+  if (key.length > LIMITS.idempotencyKey)
+    throw problems.invalid([{ path: '/Idempotency-Key', message: `must be at most ${LIMITS.idempotencyKey} characters` }]);
+  return key;
+}
+
+/** RFC 8288 `Link` header pointing at the next page: `<path?query&after=…&limit=…>; rel="next"`. */
+export function nextLink(path: string, query: Record<string, unknown>, after: string | number, limit: number): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (k !== 'after' && k !== 'limit' && v !== undefined) q.set(k, String(v));
+  q.set('after', String(after));
+  q.set('limit', String(limit));
+  return `<${path}?${q.toString()}>; rel="next"`;
+}

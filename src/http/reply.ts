@@ -1,0 +1,51 @@
+import { STATUS_CODES } from 'node:http';
+import type { HttpResponse } from 'uWebSockets.js';
+import { Problem } from '../core/errors.ts';
+
+/** A complete HTTP answer, written in one corked burst by `writeReply`. */
+export interface Reply {
+  status: number;
+  /** Extra headers; `Content-Type` is set from `type` when there is a body. */
+  headers?: Readonly<Record<string, string>>;
+  /** Already-encoded body (UTF-8 JSON text or bytes). */
+  body?: string | Uint8Array;
+  /** Media type of `body`; default `application/json`. */
+  type?: string;
+  /** Close the connection after this reply (e.g. an unread request body remains). */
+  close?: boolean;
+}
+
+const JSON_TYPE = 'application/json';
+const PROBLEM_TYPE = 'application/problem+json';
+const statusLines = new Map<number, string>(Object.entries(STATUS_CODES).map(([c, t]) => [Number(c), `${c} ${t}`]));
+
+/** `200` with a JSON body already encoded. */
+export const json = (body: string, status = 200, headers?: Record<string, string>): Reply =>
+  headers === undefined ? { status, body } : { status, body, headers };
+
+/** JSON-encodes `value` into a reply. */
+export const jsonValue = (value: unknown, status = 200, headers?: Record<string, string>): Reply =>
+  json(JSON.stringify(value), status, headers);
+
+/** RFC 9457 reply for a Problem; anything else is logged by the caller and becomes a 500 problem. */
+export function problemReply(p: Problem, close = false): Reply {
+  const reply: Reply = { status: p.status, body: JSON.stringify(p.toJSON()), type: PROBLEM_TYPE, close };
+  if (p.headers !== undefined) reply.headers = p.headers;
+  return reply;
+}
+
+/** The only 500 sortie sends: a bug on our side, never something the client sent. */
+export const internalError = (): Reply =>
+  problemReply(new Problem(500, 'internal', 'Internal server error', 'The server failed; the error was logged.'));
+
+/** Writes `reply` to `res`. Call inside `res.cork` when not in the synchronous part of a handler. */
+export function writeReply(res: HttpResponse, reply: Reply): void {
+  if (reply.status !== 200) res.writeStatus(statusLines.get(reply.status) ?? String(reply.status));
+  if (reply.headers !== undefined) for (const k in reply.headers) res.writeHeader(k, reply.headers[k] as string);
+  if (reply.body === undefined) {
+    res.endWithoutBody(0, reply.close === true);
+    return;
+  }
+  res.writeHeader('Content-Type', reply.type ?? JSON_TYPE);
+  res.end(reply.body, reply.close === true);
+}

@@ -1,0 +1,160 @@
+import type { TObject, TSchema } from '@sinclair/typebox';
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import { Problem, problems } from '../core/errors.ts';
+import type { Logger } from '../log.ts';
+import { isJsonType, parseJsonObject, readBody } from './body.ts';
+import { internalError, problemReply, writeReply, type Reply } from './reply.ts';
+
+/** Lower-case request headers a handler may read after the synchronous part of the handler. */
+const KEPT_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'authorization', 'x-forwarded-for'] as const;
+export type KeptHeader = (typeof KEPT_HEADERS)[number];
+
+/**
+ * What a handler sees of a request: a copy taken before any `await`
+ * (the uWS `HttpRequest` dies when the synchronous handler returns).
+ */
+export interface RequestContext {
+  /** Upper-case method, e.g. `GET`. */
+  readonly method: string;
+  /** Path without the query, e.g. `/areas/1`. */
+  readonly path: string;
+  /** Raw query string without `?` ('' when none). */
+  readonly query: string;
+  /** Route parameters in pattern order. */
+  readonly params: readonly string[];
+  /** A kept header's value ('' when absent). */
+  header(name: KeptHeader): string;
+  /** The body parsed as a JSON object (routes declared with `body: true`; read before the handler runs). */
+  body: Record<string, unknown> | undefined;
+}
+
+/** OpenAPI description of one operation (see http/openapi.ts). */
+export interface OperationDoc {
+  operationId: string;
+  summary: string;
+  tags: string[];
+  pathParams?: Record<string, TSchema>;
+  query?: TObject;
+  body?: TSchema;
+  /** Success responses by status; `schema` omitted for empty bodies. */
+  responses: Record<number, { description: string; schema?: TSchema; headers?: Record<string, string> }>;
+  /** Problem statuses this operation may answer (400, 404, ...). */
+  problems: number[];
+}
+
+export type Method = 'get' | 'post' | 'patch' | 'put' | 'del';
+export interface RouteDef {
+  method: Method;
+  /** uWS pattern, e.g. `/areas/:id`. */
+  pattern: string;
+  /** Reads the whole body as a JSON object before the handler runs (Content-Type checked: 415 otherwise). */
+  body?: boolean;
+  /** Refused with 503 while the server is not serving (starting, stopping). */
+  write?: boolean;
+  handler(ctx: RequestContext): Reply | Promise<Reply>;
+  doc: OperationDoc;
+}
+
+/** Server state consulted by every write route and by /health. */
+export interface Lifecycle {
+  state: 'starting' | 'ok' | 'stopping';
+}
+
+const verbs: Record<Method, string> = { get: 'GET', post: 'POST', patch: 'PATCH', put: 'PUT', del: 'DELETE' };
+const aborted = Symbol('aborted');
+
+/**
+ * Registers routes on a uWS app around one wrapper that: copies the request, attaches
+ * `onAborted` before returning, reads and limits the body, refuses writes when not serving,
+ * turns every thrown `Problem` into problem+json and anything else into a logged 500,
+ * and writes async replies inside `res.cork`. `finish()` adds 405 (with `Allow`) per pattern
+ * and the 404 fallback; uWS would otherwise close the socket on an unmatched route.
+ */
+export class Router {
+  readonly routes: RouteDef[] = [];
+
+  constructor(
+    private readonly app: TemplatedApp,
+    private readonly opts: { bodyLimit: number; log: Logger; lifecycle: Lifecycle },
+  ) {}
+
+  add(def: RouteDef): this {
+    this.routes.push(def);
+    const paramCount = def.pattern.split('/').filter((s) => s.startsWith(':')).length;
+    this.app[def.method](def.pattern, (res, req) => this.handle(def, paramCount, res, req));
+    return this;
+  }
+
+  /** Registers the 405 handlers and the 404 fallback; call after every `add`. */
+  finish(): void {
+    const byPattern = new Map<string, string[]>();
+    for (const r of this.routes) byPattern.set(r.pattern, [...(byPattern.get(r.pattern) ?? []), verbs[r.method]]);
+    for (const [pattern, allow] of byPattern) {
+      this.app.any(pattern, (res, req) => {
+        const method = req.getCaseSensitiveMethod();
+        writeReply(res, { ...problemReply(problems.methodNotAllowed(method, allow)), close: hasBody(req) });
+      });
+    }
+    this.app.any('/*', (res, req) => {
+      const path = req.getUrl();
+      writeReply(res, { ...problemReply(problems.notFound(`No route matches ${req.getCaseSensitiveMethod()} ${path}.`)), close: hasBody(req) });
+    });
+  }
+
+  private handle(def: RouteDef, paramCount: number, res: HttpResponse, req: HttpRequest): void {
+    const headers: string[] = KEPT_HEADERS.map((h) => req.getHeader(h));
+    const params: string[] = [];
+    for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
+    let onAbort: Promise<never> | undefined;
+    let isAborted = false;
+    const ctx: RequestContext = {
+      method: verbs[def.method],
+      path: req.getUrl(),
+      query: req.getQuery() ?? '',
+      params,
+      header: (name) => headers[KEPT_HEADERS.indexOf(name)] ?? '',
+      body: undefined,
+    };
+    let out: Reply | Promise<Reply>;
+    try {
+      if (def.write === true && this.opts.lifecycle.state !== 'ok')
+        throw problems.unavailable(this.opts.lifecycle.state === 'starting' ? 'starting' : 'stopping', `The server is ${this.opts.lifecycle.state}.`);
+      if (def.body === true) {
+        const type = ctx.header('content-type');
+        if (!isJsonType(type)) throw problems.unsupportedMediaType(type);
+        onAbort = new Promise<never>((_, reject) => res.onAborted(() => { isAborted = true; reject(aborted); }));
+        onAbort.catch(() => undefined);
+        out = readBody(res, ctx.header('content-length'), this.opts.bodyLimit, onAbort).then((raw) => {
+          ctx.body = parseJsonObject(raw);
+          return def.handler(ctx);
+        });
+      } else out = def.handler(ctx);
+    } catch (err) {
+      writeReply(res, this.toReply(err, ctx, def.body === true));
+      return;
+    }
+    if (!(out instanceof Promise)) {
+      writeReply(res, out);
+      return;
+    }
+    if (onAbort === undefined) res.onAborted(() => { isAborted = true; });
+    out.then(
+      (reply) => reply,
+      (err) => this.toReply(err, ctx, def.body === true),
+    ).then((reply) => {
+      if (!isAborted) res.cork(() => writeReply(res, reply));
+    });
+  }
+
+  /** Problem → its reply; closes the connection when a body route failed before its body was parsed (it may be unread). */
+  private toReply(err: unknown, ctx: RequestContext, readsBody: boolean): Reply {
+    if (err instanceof Problem) return problemReply(err, readsBody && ctx.body === undefined);
+    if (err === aborted) return internalError();
+    this.opts.log.error({ err, method: ctx.method, path: ctx.path }, 'handler failed');
+    return internalError();
+  }
+}
+
+function hasBody(req: HttpRequest): boolean {
+  return req.getHeader('content-length') !== '' || req.getHeader('transfer-encoding') !== '';
+}

@@ -1,0 +1,108 @@
+import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
+import type { DomainEvent } from '../../core/commands.ts';
+import { Problem, problems } from '../../core/errors.ts';
+import type { Logger } from '../../log.ts';
+import type { CommandBus } from '../../workers/command-bus.ts';
+import type { Lifecycle } from '../router.ts';
+import { decodeFrame, encodeFrame, frameIdOf, type ClientFrame, type Encoding } from './frames.ts';
+
+/** Per-socket state. */
+export interface SocketData {
+  /** Set by the close handler: the socket must not be touched after. */
+  closed: boolean;
+  /** Scope of idempotency keys (authenticated user later; `anon` now). */
+  principal: string;
+}
+
+/** Topics anyone may subscribe to. */
+const PUBLIC_TOPICS = new Set(['areas']);
+/** Close code for a client too slow to read (RFC 6455 §7.4.1: 1013 "try again later"). */
+export const SLOW_CONSUMER = 1013;
+
+/** uWS topic of `topic` for subscribers in `encoding`: each encoding gets its own, published once per event. */
+const wireTopic = (topic: string, encoding: Encoding) => `${encoding}:${topic}`;
+
+export interface WsDeps {
+  app: TemplatedApp;
+  bus: CommandBus;
+  log: Logger;
+  lifecycle: Lifecycle;
+  /** Largest accepted frame, bytes. */
+  maxPayload: number;
+  /** Bytes buffered for one socket before it is closed with 1013. */
+  maxBackpressure: number;
+  /** Seconds without traffic before close (0 = never). */
+  idleTimeout: number;
+}
+
+/**
+ * `GET /ws` (../shared/API.md, "WebSocket"): ping, subscribe/unsubscribe to public topics, and
+ * `command` frames that run the same catalog as HTTP through the CommandBus. Events are published
+ * with uWS pub/sub (ordered), once per encoding that has subscribers.
+ */
+export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
+  d.bus.onEvent((e: DomainEvent) => {
+    const frame = { topic: e.topic, event: e.event, data: e.data };
+    for (const enc of ['json', 'msgpack'] as const) {
+      const t = wireTopic(e.topic, enc);
+      if (d.app.numSubscribers(t) > 0) d.app.publish(t, encodeFrame(frame, enc), enc === 'msgpack');
+    }
+  });
+
+  const send = (ws: WebSocket<SocketData>, frame: unknown, enc: Encoding): void => {
+    if (ws.getUserData().closed) return;
+    const status = ws.send(encodeFrame(frame, enc), enc === 'msgpack');
+    if (status === 2 || ws.getBufferedAmount() > d.maxBackpressure) ws.end(SLOW_CONSUMER, 'slow consumer');
+  };
+  const fail = (ws: WebSocket<SocketData>, id: unknown, err: unknown, enc: Encoding): void => {
+    if (!(err instanceof Problem)) d.log.error({ err }, 'websocket frame failed');
+    const problem = err instanceof Problem ? err : new Problem(500, 'internal', 'Internal server error', 'The server failed; the error was logged.');
+    send(ws, { id, ok: false, error: problem.toJSON() }, enc);
+  };
+
+  const handle = (ws: WebSocket<SocketData>, f: ClientFrame, enc: Encoding): void => {
+    switch (f.op) {
+      case 'ping':
+        return send(ws, { id: f.id, ok: true, result: 'pong' }, enc);
+      case 'subscribe':
+        if (!PUBLIC_TOPICS.has(f.topic)) throw problems.notFound(`Unknown topic ${JSON.stringify(f.topic)}.`);
+        ws.subscribe(wireTopic(f.topic, enc));
+        return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
+      case 'unsubscribe':
+        ws.unsubscribe(wireTopic(f.topic, 'json'));
+        ws.unsubscribe(wireTopic(f.topic, 'msgpack'));
+        return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
+      case 'command': {
+        if (d.lifecycle.state !== 'ok') throw problems.unavailable('stopping', `The server is ${d.lifecycle.state}.`);
+        const meta = { principal: ws.getUserData().principal, idempotencyKey: f.idempotency_key };
+        d.bus.execute(f.name, f.args, meta).then(
+          (r) => ws.cork(() => send(ws, { id: f.id, ok: true, result: r.value }, enc)),
+          (err) => { if (!ws.getUserData().closed) ws.cork(() => fail(ws, f.id, err, enc)); },
+        );
+      }
+    }
+  };
+
+  return {
+    maxPayloadLength: d.maxPayload,
+    maxBackpressure: d.maxBackpressure,
+    closeOnBackpressureLimit: 1,
+    idleTimeout: d.idleTimeout,
+    sendPingsAutomatically: true,
+    upgrade: (res, req, context) => {
+      res.upgrade<SocketData>({ closed: false, principal: 'anon' },
+        req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+    },
+    message: (ws, message, isBinary) => {
+      const enc: Encoding = isBinary ? 'msgpack' : 'json';
+      try {
+        handle(ws, decodeFrame(message, enc), enc);
+      } catch (err) {
+        fail(ws, frameIdOf(message, enc), err, enc);
+      }
+    },
+    close: (ws) => {
+      ws.getUserData().closed = true;
+    },
+  };
+}

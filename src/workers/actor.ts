@@ -1,0 +1,59 @@
+/**
+ * Partition actor: the Piscina worker that runs commands for one partition.
+ * Each partition is a pool of exactly one thread, so commands on one key run in order here.
+ * Several tasks are in flight at once (`concurrentTasksPerWorker`) so LMDB can group their commits.
+ */
+import { workerData } from 'node:worker_threads';
+import { move } from 'piscina';
+import type { CommandEnvelope, CommandOutcome } from '../core/commands.ts';
+import { packBytes, unpackBytes } from '../core/codec.ts';
+import { Problem } from '../core/errors.ts';
+import { openStore } from '../store/store.ts';
+import { handlers, type Handler } from './handlers/index.ts';
+import { runIdempotent, sweepIdempotency } from './idempotency.ts';
+
+/** Data the front thread hands each actor at start. */
+export interface ActorData {
+  dataDir: string;
+  partition: number;
+  /** How often partition 0 sweeps expired idempotency records, ms. */
+  sweepEveryMs: number;
+}
+
+const data = workerData as ActorData;
+const store = openStore(data.dataDir);
+
+function execute(cmd: CommandEnvelope, now: number): CommandOutcome {
+  const handler = handlers[cmd.name] as Handler<typeof cmd.name>;
+  try {
+    const { value, events } = handler(store, cmd.args as never, now);
+    return { ok: true, value, events };
+  } catch (err) {
+    if (err instanceof Problem) return { ok: false, problem: err.toJSON() };
+    throw err;
+  }
+}
+
+/**
+ * Runs one command (msgpack `CommandEnvelope`) and answers a msgpack `CommandOutcome`.
+ *
+ * The handler, the idempotency check and record run in one LMDB write transaction
+ * (`env.transaction`: serialised with every other writer of the environment, in all threads).
+ * The reply is sent only after `env.flushed`: with `overlappingSync` (lmdb-js default on Linux)
+ * the commit promise means "committed and visible", `flushed` means "fsynced to disk" — the
+ * meaning of a 2xx in sortie.
+ */
+export default async function run(task: Uint8Array): Promise<unknown> {
+  const cmd = unpackBytes<CommandEnvelope>(task);
+  const outcome = await store.env.transaction(() => {
+    const now = Date.now();
+    return runIdempotent(store, cmd, now, () => execute(cmd, now));
+  });
+  await store.env.flushed;
+  const bytes = packBytes(outcome);
+  return move(bytes);
+}
+
+if (data.partition === 0 && data.sweepEveryMs > 0) {
+  setInterval(() => void sweepIdempotency(store, Date.now()), data.sweepEveryMs).unref();
+}

@@ -1,0 +1,83 @@
+import { commands, isCommandName, type CommandEnvelope, type CommandName, type CommandOutcome, type DomainEvent } from '../core/commands.ts';
+import { packBytes, unpackBytes } from '../core/codec.ts';
+import { Problem, problems } from '../core/errors.ts';
+import { bodyValidator, type Validator } from '../core/validate.ts';
+import { QueueFullError, type Partitions } from './partitions.ts';
+
+/** Who sends a command and how: the transport's part of a `CommandEnvelope`. */
+export interface CommandMeta {
+  /** Idempotency-Key of the request (≤ 255 chars), if any. */
+  idempotencyKey?: string | undefined;
+  /** Scope of idempotency keys: the authenticated user, or `anon`. */
+  principal: string;
+}
+
+/** A successful command: its value, and whether it is the stored answer to an earlier try. */
+export interface CommandReply {
+  value: unknown;
+  replayed: boolean;
+}
+
+const validators = new Map<string, Validator<unknown>>(
+  Object.values(commands).map((c) => [c.name, bodyValidator(c.args, `args of ${c.name}`)]),
+);
+
+/**
+ * The front thread's single way to run a command, shared by HTTP and WebSocket:
+ * validate args against the catalog, route to the key's partition actor, wait for the durable
+ * outcome, then publish its events (read cache, subscribers) in the same turn as the reply.
+ */
+export class CommandBus {
+  private readonly listeners: ((e: DomainEvent) => void)[] = [];
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly partitions: Partitions) {}
+
+  /** Registers a listener called synchronously for every event of every committed command. */
+  onEvent(listener: (e: DomainEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Commands dispatched and not yet answered. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /**
+   * Runs command `name` with `args`.
+   * @returns the value once it is durably committed (or the stored reply of an idempotent retry).
+   * @throws Problem 400 unknown command or invalid args; the handler's 404/409/422;
+   *   503 `overloaded` when the partition queue is full.
+   */
+  async execute(name: string, args: unknown, meta: CommandMeta): Promise<CommandReply> {
+    if (!isCommandName(name))
+      throw problems.invalid([{ path: '/name', message: `unknown command ${JSON.stringify(name)}` }], 'Unknown command.');
+    const valid = (validators.get(name) as Validator<never>)(args);
+    const spec = commands[name] as { partitionKey(a: unknown): string | undefined };
+    const key = spec.partitionKey(valid)
+      ?? (meta.idempotencyKey === undefined ? undefined : `idem:${meta.principal}:${meta.idempotencyKey}`);
+    const envelope: CommandEnvelope = { name: name as CommandName, args: valid, principal: meta.principal };
+    if (meta.idempotencyKey !== undefined) envelope.idempotencyKey = meta.idempotencyKey;
+
+    this.inFlight++;
+    let outcome: CommandOutcome;
+    try {
+      outcome = unpackBytes<CommandOutcome>(await this.partitions.run(this.partitions.pick(key), packBytes(envelope)));
+    } catch (err) {
+      if (err instanceof QueueFullError) throw problems.unavailable('overloaded', 'Too many commands queued; retry shortly.');
+      throw err;
+    } finally {
+      if (--this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+    if (!outcome.ok) throw Problem.fromJSON(outcome.problem);
+    for (const e of outcome.events) for (const l of this.listeners) l(e);
+    return { value: outcome.value, replayed: outcome.replayed === true };
+  }
+
+  /** Resolves once no command is in flight (used by graceful shutdown). */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+}
