@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** A real sortie process on an ephemeral port with its own DATA_DIR. */
+export interface TestServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  dataDir: string;
+  proc: ChildProcess;
+  /** Log lines (parsed pino JSON) seen so far. */
+  logs: Record<string, unknown>[];
+  /** Sends `signal` and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Stops (if running) and removes the data directory unless `keepData`. */
+  dispose(): Promise<void>;
+}
+
+/** Makes a fresh temporary data directory. */
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'sortie-test-'));
+}
+
+/**
+ * Starts `src/main.ts` under tsx with PORT=0 and waits for its "sortie listening" log line.
+ * @param env extra environment (e.g. PARTITIONS); DATA_DIR defaults to a fresh temp dir.
+ * @param keepData leave DATA_DIR on dispose (restart tests reuse it).
+ * @throws Error when the process exits or is silent for 30 s before listening.
+ */
+export async function startServer(env: Record<string, string> = {}, keepData = false): Promise<TestServer> {
+  const dataDir = env.DATA_DIR ?? tempDataDir();
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', PARTITIONS: '2', ...env, DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  proc.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s\n${stderr}`)), 30_000);
+    void exited.then((code) => reject(new Error(`server exited with ${code} before listening\n${stderr}`)));
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try { entry = JSON.parse(line) as Record<string, unknown>; } catch { return; }
+      logs.push(entry);
+      if (entry.msg === 'sortie listening') { clearTimeout(timer); resolve(entry.port as number); }
+    });
+  });
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    return exited;
+  };
+  return {
+    url: `http://127.0.0.1:${port}`, port, dataDir, proc, logs, stop,
+    async dispose() {
+      await stop();
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
