@@ -26,9 +26,18 @@ export class AreaReads {
   readonly cache: LRUCache<number, string>;
   hits = 0;
   misses = 0;
+  evictions = 0;
 
   constructor(private readonly store: Store, max: number) {
-    this.cache = new LRUCache<number, string>({ max });
+    this.cache = new LRUCache<number, string>({
+      max,
+      dispose: (_v, _k, reason) => { if (reason === 'evict') this.evictions++; },
+    });
+  }
+
+  /** Counters and size for metrics and stats. */
+  stats(): { hits: number; misses: number; evictions: number; size: number; max: number } {
+    return { hits: this.hits, misses: this.misses, evictions: this.evictions, size: this.cache.size, max: this.cache.max };
   }
 
   /** Encoded JSON of area `id`, or undefined when it does not exist. */

@@ -11,7 +11,7 @@ export interface Reply {
   body?: string | Uint8Array;
   /** Media type of `body`; default `application/json`. */
   type?: string;
-  /** Close the connection after this reply (e.g. an unread request body remains). */
+  /** Close the connection after this reply (e.g. an unread request body remains); without a body it reports `Content-Length: 0`. */
   close?: boolean;
 }
 
@@ -43,7 +43,10 @@ export function writeReply(res: HttpResponse, reply: Reply): void {
   if (reply.status !== 200) res.writeStatus(statusLines.get(reply.status) ?? String(reply.status));
   if (reply.headers !== undefined) for (const k in reply.headers) res.writeHeader(k, reply.headers[k] as string);
   if (reply.body === undefined) {
-    res.endWithoutBody(0, reply.close === true);
+    // Only a call without arguments writes no Content-Length (none is allowed on a 204, RFC 9110 §8.6):
+    // uWS reads any first argument as the length to report, `undefined` as 2^63.
+    if (reply.close === true) res.endWithoutBody(0, true);
+    else res.endWithoutBody();
     return;
   }
   res.writeHeader('Content-Type', reply.type ?? JSON_TYPE);

@@ -2,6 +2,7 @@ import type { TObject, TSchema } from '@sinclair/typebox';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { Problem, problems } from '../core/errors.ts';
 import type { Logger } from '../log.ts';
+import type { FrontMetrics, RouteRecorder } from '../metrics/front.ts';
 import { isJsonType, parseJsonObject, readBody } from './body.ts';
 import { internalError, problemReply, writeReply, type Reply } from './reply.ts';
 
@@ -75,13 +76,14 @@ export class Router {
 
   constructor(
     private readonly app: TemplatedApp,
-    private readonly opts: { bodyLimit: number; log: Logger; lifecycle: Lifecycle },
+    private readonly opts: { bodyLimit: number; log: Logger; lifecycle: Lifecycle; metrics: FrontMetrics | undefined },
   ) {}
 
   add(def: RouteDef): this {
     this.routes.push(def);
     const paramCount = def.pattern.split('/').filter((s) => s.startsWith(':')).length;
-    this.app[def.method](def.pattern, (res, req) => this.handle(def, paramCount, res, req));
+    const rec = this.opts.metrics?.route(def.pattern, verbs[def.method]);
+    this.app[def.method](def.pattern, (res, req) => this.handle(def, paramCount, rec, res, req));
     return this;
   }
 
@@ -90,18 +92,28 @@ export class Router {
     const byPattern = new Map<string, string[]>();
     for (const r of this.routes) byPattern.set(r.pattern, [...(byPattern.get(r.pattern) ?? []), verbs[r.method]]);
     for (const [pattern, allow] of byPattern) {
+      const rec = this.opts.metrics?.route(pattern, 'OTHER');
       this.app.any(pattern, (res, req) => {
         const method = req.getCaseSensitiveMethod();
-        writeReply(res, { ...problemReply(problems.methodNotAllowed(method, allow)), close: hasBody(req) });
+        this.refuse(res, req, problems.methodNotAllowed(method, allow), rec);
       });
     }
+    const rec = this.opts.metrics?.route('unmatched', 'ANY');
     this.app.any('/*', (res, req) => {
-      const path = req.getUrl();
-      writeReply(res, { ...problemReply(problems.notFound(`No route matches ${req.getCaseSensitiveMethod()} ${path}.`)), close: hasBody(req) });
+      this.refuse(res, req, problems.notFound(`No route matches ${req.getCaseSensitiveMethod()} ${req.getUrl()}.`), rec);
     });
   }
 
-  private handle(def: RouteDef, paramCount: number, res: HttpResponse, req: HttpRequest): void {
+  /** Answers a request no route handles (404/405), closing the connection if it carries a body. */
+  private refuse(res: HttpResponse, req: HttpRequest, problem: Problem, rec: RouteRecorder | undefined): void {
+    const start = rec === undefined ? 0 : performance.now();
+    const close = req.getHeader('content-length') !== '' || req.getHeader('transfer-encoding') !== '';
+    writeReply(res, problemReply(problem, close));
+    rec?.done(problem.status, start);
+  }
+
+  private handle(def: RouteDef, paramCount: number, rec: RouteRecorder | undefined, res: HttpResponse, req: HttpRequest): void {
+    const start = rec === undefined ? 0 : performance.now();
     const headers: string[] = KEPT_HEADERS.map((h) => req.getHeader(h));
     const params: string[] = [];
     for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
@@ -130,19 +142,24 @@ export class Router {
         });
       } else out = def.handler(ctx);
     } catch (err) {
-      writeReply(res, this.toReply(err, ctx, def.body === true));
-      return;
+      out = this.toReply(err, ctx, def.body === true);
     }
     if (!(out instanceof Promise)) {
       writeReply(res, out);
+      rec?.done(out.status, start);
       return;
     }
     if (onAbort === undefined) res.onAborted(() => { isAborted = true; });
+    const inFlight = this.opts.metrics?.inFlight;
+    inFlight?.inc();
     out.then(
       (reply) => reply,
       (err) => this.toReply(err, ctx, def.body === true),
     ).then((reply) => {
-      if (!isAborted) res.cork(() => writeReply(res, reply));
+      inFlight?.dec();
+      if (isAborted) return;
+      res.cork(() => writeReply(res, reply));
+      rec?.done(reply.status, start);
     });
   }
 
@@ -153,8 +170,4 @@ export class Router {
     this.opts.log.error({ err, method: ctx.method, path: ctx.path }, 'handler failed');
     return internalError();
   }
-}
-
-function hasBody(req: HttpRequest): boolean {
-  return req.getHeader('content-length') !== '' || req.getHeader('transfer-encoding') !== '';
 }

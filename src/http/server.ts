@@ -1,26 +1,20 @@
 import uws, { type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import type { Logger } from '../log.ts';
+import type { FrontMetrics, WsStats } from '../metrics/front.ts';
 import type { CommandBus } from '../workers/command-bus.ts';
+import { adminRoutes, type AdminDeps } from './admin/routes.ts';
 import type { AreaReads } from './area-reads.ts';
 import { buildOpenApi } from './openapi.ts';
-import { Router, type Lifecycle } from './router.ts';
+import { Router, type Lifecycle, type RouteDef } from './router.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { healthRoutes } from './routes/health.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import { wsBehavior, type SocketData } from './ws/socket.ts';
 
-/** Settings of the public listener. */
-export interface HttpOptions {
-  host: string;
-  /** 0 picks an ephemeral port. */
-  port: number;
-  bodyLimit: number;
-  wsMaxBackpressure: number;
-  wsIdleTimeout: number;
-  version: string;
-}
+/** uSockets LIBUS_LISTEN_EXCLUSIVE_PORT. */
+const EXCLUSIVE_PORT = 1;
 
-/** A listening public front. */
+/** A listening uWS app. */
 export interface HttpServer {
   app: TemplatedApp;
   /** The bound port. */
@@ -29,6 +23,16 @@ export interface HttpServer {
   stopListening(): void;
   /** Closes every open connection. */
   closeAll(): void;
+}
+
+/** What both listeners share. */
+export interface FrontDeps {
+  bus: CommandBus;
+  reads: AreaReads;
+  log: Logger;
+  lifecycle: Lifecycle;
+  metrics: FrontMetrics | undefined;
+  ws: WsStats;
 }
 
 /**
@@ -41,21 +45,18 @@ export function assertNativeUws(): void {
     throw new Error(`sortie needs Node 20 (ABI 115) for the native uWebSockets.js build; this is Node ${process.version} (ABI ${process.versions.modules}).`);
 }
 
-/** Builds the public app (HTTP routes + `/ws`) and listens. @throws Error when the port cannot be bound. */
-export async function startHttp(o: HttpOptions, deps: { bus: CommandBus; reads: AreaReads; log: Logger; lifecycle: Lifecycle }): Promise<HttpServer> {
-  assertNativeUws();
-  const app = uws.App();
-  app.ws<SocketData>('/ws', wsBehavior({
-    app, bus: deps.bus, log: deps.log, lifecycle: deps.lifecycle,
-    maxPayload: o.bodyLimit, maxBackpressure: o.wsMaxBackpressure, idleTimeout: o.wsIdleTimeout,
-  }));
-  const router = new Router(app, { bodyLimit: o.bodyLimit, log: deps.log, lifecycle: deps.lifecycle });
-  for (const r of [...healthRoutes(deps.lifecycle), ...areaRoutes(deps.bus, deps.reads)]) router.add(r);
-  router.add(openApiRoute(() => JSON.stringify(buildOpenApi(router.routes, o.version))));
+/** Registers `routes` (plus 405/404) on `app` and listens. @throws Error when the port cannot be bound. */
+async function serve(app: TemplatedApp, routes: RouteDef[], host: string, port: number, d: FrontDeps & { bodyLimit: number; version?: string }): Promise<HttpServer> {
+  const router = new Router(app, { bodyLimit: d.bodyLimit, log: d.log, lifecycle: d.lifecycle, metrics: d.metrics });
+  for (const r of routes) router.add(r);
+  if (d.version !== undefined) {
+    const version = d.version;
+    router.add(openApiRoute(() => JSON.stringify(buildOpenApi(router.routes, version))));
+  }
   router.finish();
-
   const socket = await new Promise<us_listen_socket>((resolve, reject) => {
-    app.listen(o.host, o.port, (s) => (s === false ? reject(new Error(`cannot listen on ${o.host}:${o.port}`)) : resolve(s)));
+    // Exclusive: without it uWS sets SO_REUSEPORT and a second sortie on the same port starts silently.
+    app.listen(host, port, EXCLUSIVE_PORT, (s) => (s === false ? reject(new Error(`cannot listen on ${host}:${port} (in use?)`)) : resolve(s)));
   });
   let listening: us_listen_socket | undefined = socket;
   return {
@@ -65,8 +66,34 @@ export async function startHttp(o: HttpOptions, deps: { bus: CommandBus; reads: 
       if (listening !== undefined) uws.us_listen_socket_close(listening);
       listening = undefined;
     },
-    closeAll() {
-      app.close();
-    },
+    closeAll: () => app.close(),
   };
+}
+
+/** Settings of the public listener. */
+export interface PublicOptions {
+  host: string;
+  /** 0 picks an ephemeral port. */
+  port: number;
+  bodyLimit: number;
+  wsMaxBackpressure: number;
+  wsIdleTimeout: number;
+  version: string;
+}
+
+/** Starts the public listener: HTTP routes, `/openapi.json` and `/ws`. */
+export function startPublic(o: PublicOptions, d: FrontDeps): Promise<HttpServer> {
+  assertNativeUws();
+  const app = uws.App();
+  app.ws<SocketData>('/ws', wsBehavior({
+    app, bus: d.bus, log: d.log, lifecycle: d.lifecycle, stats: d.ws,
+    maxPayload: o.bodyLimit, maxBackpressure: o.wsMaxBackpressure, idleTimeout: o.wsIdleTimeout,
+  }));
+  const routes = [...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads)];
+  return serve(app, routes, o.host, o.port, { ...d, bodyLimit: o.bodyLimit, version: o.version });
+}
+
+/** Starts the admin listener (metrics, stats, backup): never on the public port. */
+export function startAdmin(host: string, port: number, d: FrontDeps, admin: AdminDeps): Promise<HttpServer> {
+  return serve(uws.App(), adminRoutes(admin), host, port, { ...d, metrics: undefined, bodyLimit: 1024 });
 }

@@ -8,6 +8,7 @@ import { move } from 'piscina';
 import type { CommandEnvelope, CommandOutcome } from '../core/commands.ts';
 import { packBytes, unpackBytes } from '../core/codec.ts';
 import { Problem } from '../core/errors.ts';
+import { ActorMetrics } from '../metrics/actor.ts';
 import { openStore } from '../store/store.ts';
 import { handlers, type Handler } from './handlers/index.ts';
 import { runIdempotent, sweepIdempotency } from './idempotency.ts';
@@ -22,6 +23,7 @@ export interface ActorData {
 
 const data = workerData as ActorData;
 const store = openStore(data.dataDir);
+const metrics = new ActorMetrics(data.partition);
 
 function execute(cmd: CommandEnvelope, now: number): CommandOutcome {
   const handler = handlers[cmd.name] as Handler<typeof cmd.name>;
@@ -44,14 +46,25 @@ function execute(cmd: CommandEnvelope, now: number): CommandOutcome {
  * meaning of a 2xx in sortie.
  */
 export default async function run(task: Uint8Array): Promise<unknown> {
+  const start = performance.now();
   const cmd = unpackBytes<CommandEnvelope>(task);
   const outcome = await store.env.transaction(() => {
     const now = Date.now();
     return runIdempotent(store, cmd, now, () => execute(cmd, now));
   });
   await store.env.flushed;
-  const bytes = packBytes(outcome);
-  return move(bytes);
+  metrics.observe(cmd.name, outcome.replayed === true ? 'replayed' : outcome.ok ? 'ok' : 'refused', start);
+  return move(packBytes(outcome));
+}
+
+/** Piscina task `ready`: answers once this actor has loaded (its store is open). */
+export function ready(): boolean {
+  return true;
+}
+
+/** Piscina task `actorMetrics`: this actor's prom-client series as JSON. */
+export function actorMetrics(): Promise<unknown> {
+  return metrics.snapshot();
 }
 
 if (data.partition === 0 && data.sweepEveryMs > 0) {

@@ -69,6 +69,16 @@ export class Partitions {
     }
   }
 
+  /** Resolves once every actor thread has started and opened the store. */
+  async ready(): Promise<void> {
+    await Promise.all(this.pools.map((p) => p.run(null, { name: 'ready' })));
+  }
+
+  /** Every actor's prom-client series (`getMetricsAsJSON` form), one array per partition. */
+  metrics(): Promise<unknown[]> {
+    return Promise.all(this.pools.map((p) => p.run(null, { name: 'actorMetrics' }) as Promise<unknown>));
+  }
+
   /** Commands waiting (not yet running) per partition. */
   queueDepths(): number[] {
     return this.pools.map((p) => p.queueSize);

@@ -3,6 +3,7 @@ import type { DomainEvent } from '../../core/commands.ts';
 import { Problem, problems } from '../../core/errors.ts';
 import type { Logger } from '../../log.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
+import type { WsStats } from '../../metrics/front.ts';
 import type { Lifecycle } from '../router.ts';
 import { decodeFrame, encodeFrame, frameIdOf, type ClientFrame, type Encoding } from './frames.ts';
 
@@ -33,6 +34,8 @@ export interface WsDeps {
   maxBackpressure: number;
   /** Seconds without traffic before close (0 = never). */
   idleTimeout: number;
+  /** Counters this front keeps up to date. */
+  stats: WsStats;
 }
 
 /**
@@ -45,14 +48,21 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
     const frame = { topic: e.topic, event: e.event, data: e.data };
     for (const enc of ['json', 'msgpack'] as const) {
       const t = wireTopic(e.topic, enc);
-      if (d.app.numSubscribers(t) > 0) d.app.publish(t, encodeFrame(frame, enc), enc === 'msgpack');
+      const n = d.app.numSubscribers(t);
+      if (n === 0) continue;
+      d.app.publish(t, encodeFrame(frame, enc), enc === 'msgpack');
+      d.stats.messagesOut += n;
     }
   });
 
   const send = (ws: WebSocket<SocketData>, frame: unknown, enc: Encoding): void => {
     if (ws.getUserData().closed) return;
     const status = ws.send(encodeFrame(frame, enc), enc === 'msgpack');
-    if (status === 2 || ws.getBufferedAmount() > d.maxBackpressure) ws.end(SLOW_CONSUMER, 'slow consumer');
+    d.stats.messagesOut++;
+    if (status === 2 || ws.getBufferedAmount() > d.maxBackpressure) {
+      d.stats.slowConsumers++;
+      ws.end(SLOW_CONSUMER, 'slow consumer');
+    }
   };
   const fail = (ws: WebSocket<SocketData>, id: unknown, err: unknown, enc: Encoding): void => {
     if (!(err instanceof Problem)) d.log.error({ err }, 'websocket frame failed');
@@ -93,7 +103,11 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
       res.upgrade<SocketData>({ closed: false, principal: 'anon' },
         req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
     },
+    open: () => {
+      d.stats.connections++;
+    },
     message: (ws, message, isBinary) => {
+      d.stats.messagesIn++;
       const enc: Encoding = isBinary ? 'msgpack' : 'json';
       try {
         handle(ws, decodeFrame(message, enc), enc);
@@ -102,6 +116,7 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
       }
     },
     close: (ws) => {
+      d.stats.connections--;
       ws.getUserData().closed = true;
     },
   };

