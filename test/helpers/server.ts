@@ -11,6 +11,8 @@ export interface TestServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
   port: number;
+  /** `http://127.0.0.1:<admin port>` */
+  adminUrl: string;
   dataDir: string;
   proc: ChildProcess;
   /** Log lines (parsed pino JSON) seen so far. */
@@ -36,21 +38,21 @@ export async function startServer(env: Record<string, string> = {}, keepData = f
   const dataDir = env.DATA_DIR ?? tempDataDir();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', PARTITIONS: '2', ...env, DATA_DIR: dataDir },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_PORT: '0', LOG_LEVEL: 'info', PARTITIONS: '2', ...env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   proc.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
+  const [port, adminPort] = await new Promise<[number, number]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 30 s\n${stderr}`)), 30_000);
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening\n${stderr}`)));
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       let entry: Record<string, unknown>;
       try { entry = JSON.parse(line) as Record<string, unknown>; } catch { return; }
       logs.push(entry);
-      if (entry.msg === 'sortie listening') { clearTimeout(timer); resolve(entry.port as number); }
+      if (entry.msg === 'sortie listening') { clearTimeout(timer); resolve([entry.port as number, entry.admin_port as number]); }
     });
   });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
@@ -58,7 +60,7 @@ export async function startServer(env: Record<string, string> = {}, keepData = f
     return exited;
   };
   return {
-    url: `http://127.0.0.1:${port}`, port, dataDir, proc, logs, stop,
+    url: `http://127.0.0.1:${port}`, port, adminUrl: `http://127.0.0.1:${adminPort}`, dataDir, proc, logs, stop,
     async dispose() {
       await stop();
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
