@@ -13,6 +13,8 @@ export interface SocketData {
   closed: boolean;
   /** Scope of idempotency keys (authenticated user later; `anon` now). */
   principal: string;
+  /** uWS topics this socket is subscribed to (wire names). */
+  topics: Set<string>;
 }
 
 /** Topics anyone may subscribe to. */
@@ -44,25 +46,43 @@ export interface WsDeps {
  * with uWS pub/sub (ordered), once per encoding that has subscribers.
  */
 export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
+  /** Subscribers per wire topic, to find the slow ones after a publish. */
+  const subscribers = new Map<string, Set<WebSocket<SocketData>>>();
+  const slow = (ws: WebSocket<SocketData>): void => {
+    d.stats.slowConsumers++;
+    ws.end(SLOW_CONSUMER, 'slow consumer');
+  };
+
   d.bus.onEvent((e: DomainEvent) => {
     const frame = { topic: e.topic, event: e.event, data: e.data };
     for (const enc of ['json', 'msgpack'] as const) {
       const t = wireTopic(e.topic, enc);
-      const n = d.app.numSubscribers(t);
-      if (n === 0) continue;
+      const subs = subscribers.get(t);
+      if (subs === undefined || subs.size === 0) continue;
       d.app.publish(t, encodeFrame(frame, enc), enc === 'msgpack');
-      d.stats.messagesOut += n;
+      d.stats.messagesOut += subs.size;
+      for (const ws of subs) if (ws.getBufferedAmount() > d.maxBackpressure) slow(ws);
     }
   });
+
+  const subscribe = (ws: WebSocket<SocketData>, t: string): void => {
+    ws.subscribe(t);
+    ws.getUserData().topics.add(t);
+    let subs = subscribers.get(t);
+    if (subs === undefined) subscribers.set(t, (subs = new Set()));
+    subs.add(ws);
+  };
+  const unsubscribe = (ws: WebSocket<SocketData>, t: string): void => {
+    if (!ws.getUserData().closed) ws.unsubscribe(t);
+    ws.getUserData().topics.delete(t);
+    subscribers.get(t)?.delete(ws);
+  };
 
   const send = (ws: WebSocket<SocketData>, frame: unknown, enc: Encoding): void => {
     if (ws.getUserData().closed) return;
     const status = ws.send(encodeFrame(frame, enc), enc === 'msgpack');
     d.stats.messagesOut++;
-    if (status === 2 || ws.getBufferedAmount() > d.maxBackpressure) {
-      d.stats.slowConsumers++;
-      ws.end(SLOW_CONSUMER, 'slow consumer');
-    }
+    if (status === 2 || ws.getBufferedAmount() > d.maxBackpressure) slow(ws);
   };
   const fail = (ws: WebSocket<SocketData>, id: unknown, err: unknown, enc: Encoding): void => {
     if (!(err instanceof Problem)) d.log.error({ err }, 'websocket frame failed');
@@ -76,11 +96,11 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
         return send(ws, { id: f.id, ok: true, result: 'pong' }, enc);
       case 'subscribe':
         if (!PUBLIC_TOPICS.has(f.topic)) throw problems.notFound(`Unknown topic ${JSON.stringify(f.topic)}.`);
-        ws.subscribe(wireTopic(f.topic, enc));
+        subscribe(ws, wireTopic(f.topic, enc));
         return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
       case 'unsubscribe':
-        ws.unsubscribe(wireTopic(f.topic, 'json'));
-        ws.unsubscribe(wireTopic(f.topic, 'msgpack'));
+        unsubscribe(ws, wireTopic(f.topic, 'json'));
+        unsubscribe(ws, wireTopic(f.topic, 'msgpack'));
         return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
       case 'command': {
         if (d.lifecycle.state !== 'ok') throw problems.unavailable('stopping', `The server is ${d.lifecycle.state}.`);
@@ -95,12 +115,15 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
 
   return {
     maxPayloadLength: d.maxPayload,
-    maxBackpressure: d.maxBackpressure,
+    // We close a socket with 1013 once its backlog passes maxBackpressure (checked after every
+    // send and publish); uWS's own limit sits a frame higher so it never drops a message first,
+    // and its abrupt close stays only as a backstop.
+    maxBackpressure: d.maxBackpressure + d.maxPayload,
     closeOnBackpressureLimit: 1,
     idleTimeout: d.idleTimeout,
     sendPingsAutomatically: true,
     upgrade: (res, req, context) => {
-      res.upgrade<SocketData>({ closed: false, principal: 'anon' },
+      res.upgrade<SocketData>({ closed: false, principal: 'anon', topics: new Set() },
         req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
     },
     open: () => {
@@ -117,7 +140,9 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
     },
     close: (ws) => {
       d.stats.connections--;
-      ws.getUserData().closed = true;
+      const data = ws.getUserData();
+      data.closed = true;
+      for (const t of data.topics) subscribers.get(t)?.delete(ws);
     },
   };
 }
