@@ -2,7 +2,8 @@ import type { TObject, TSchema } from '@sinclair/typebox';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { Problem, problems } from '../core/errors.ts';
 import type { Logger } from '../log.ts';
-import type { FrontMetrics, RouteRecorder } from '../metrics/front.ts';
+import type { FrontMetrics } from '../metrics/front.ts';
+import type { RouteRecorder } from '../metrics/route-stats.ts';
 import { isJsonType, parseJsonObject, readBody } from './body.ts';
 import { internalError, problemReply, writeReply, type Reply } from './reply.ts';
 

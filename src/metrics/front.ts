@@ -1,6 +1,6 @@
-import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { Store } from '../store/store.ts';
-import { LATENCY_BUCKETS_S } from './buckets.ts';
+import { RequestStats, type RouteRecorder } from './route-stats.ts';
 
 /** What the front thread's metrics read at scrape time. */
 export interface FrontSources {
@@ -25,12 +25,6 @@ export interface WsStats {
 
 type Json = MetricObjectWithValues<MetricValue<string>>[];
 
-/** Per-route recorder bound once at route registration, so the hot path does no label lookups. */
-export interface RouteRecorder {
-  /** Records one answered request; `startMs` from performance.now(). */
-  done(status: number, startMs: number): void;
-}
-
 /** A counter fed from a monotonically growing number read at scrape time. */
 function counterFrom(registry: Registry, name: string, help: string, read: () => number): void {
   let seen = 0;
@@ -50,15 +44,12 @@ function counterFrom(registry: Registry, name: string, help: string, read: () =>
  */
 export class FrontMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'route' | 'method' | 'status'>;
-  private readonly duration: Histogram<'route' | 'method'>;
+  private readonly requests = new RequestStats();
   readonly inFlight: Gauge;
 
   constructor(private readonly sources: FrontSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({ name: 'sortie_http_requests_total', help: 'HTTP requests answered, by route template, method and status.', labelNames: ['route', 'method', 'status'], registers });
-    this.duration = new Histogram({ name: 'sortie_http_request_duration_seconds', help: 'Time from request to reply written, seconds.', labelNames: ['route', 'method'], buckets: LATENCY_BUCKETS_S, registers });
     this.inFlight = new Gauge({ name: 'sortie_http_requests_in_flight', help: 'HTTP requests waiting for an asynchronous answer.', registers });
     const ws = sources.ws;
     new Gauge({ name: 'sortie_ws_connections', help: 'Open WebSocket connections.', registers, collect() { this.set(ws().connections); } });
@@ -81,22 +72,14 @@ export class FrontMetrics {
 
   /** A recorder for one route template and method. */
   route(route: string, method: string): RouteRecorder {
-    const hist = this.duration.labels({ route, method });
-    const byStatus = new Map<number, Counter.Internal>();
-    return {
-      done: (status, startMs) => {
-        let c = byStatus.get(status);
-        if (c === undefined) byStatus.set(status, (c = this.requests.labels({ route, method, status: String(status) })));
-        c.inc();
-        hist.observe((performance.now() - startMs) / 1000);
-      },
-    };
+    return this.requests.route(route, method);
   }
 
   /** Prometheus text exposition (version 0.0.4) of the front thread and every actor. */
   async exposition(): Promise<string> {
     const actors = (await this.sources.actorMetrics()) as Json[];
-    const merged = AggregatorRegistry.aggregate([await this.registry.getMetricsAsJSON(), ...actors]);
+    const front = [...(await this.registry.getMetricsAsJSON()), ...this.requests.toJSON()] as Json;
+    const merged = AggregatorRegistry.aggregate([front, ...actors]);
     return merged.metrics();
   }
 
