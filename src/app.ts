@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { Backups } from './http/admin/backup.ts';
 import { AreaReads } from './http/area-reads.ts';
+import { startAuth } from './http/auth/setup.ts';
 import type { Lifecycle } from './http/router.ts';
 import { startAdmin, startPublic, type HttpServer } from './http/server.ts';
 import { FrontMetrics, type WsStats } from './metrics/front.ts';
@@ -40,10 +41,11 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     ? new FrontMetrics({ store, cache: () => reads.stats(), queueDepths: () => partitions.queueDepths(), actorMetrics: () => partitions.metrics(), ws: () => ws })
     : undefined;
   const deps = { bus, reads, log, lifecycle, metrics, ws };
+  const auth = await startAuth(config, store, bus, log);
   const http = await startPublic({
     host: config.HOST, port: config.PORT, bodyLimit: config.BODY_LIMIT,
     wsMaxBackpressure: config.WS_MAX_BACKPRESSURE, wsIdleTimeout: config.WS_IDLE_TIMEOUT, version,
-  }, deps);
+  }, deps, auth);
   const admin = await startAdmin(config.ADMIN_HOST, config.ADMIN_PORT, deps, {
     metrics, store, partitions, bus, reads, ws, version, token: config.ADMIN_TOKEN, backups: new Backups(store, config.DATA_DIR),
   });

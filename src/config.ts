@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { OWASP_SCRYPT } from './core/auth/password.ts';
 
 const Port = (d: number, description: string) => Type.Integer({ minimum: 0, maximum: 65535, default: d, description });
 
@@ -25,6 +26,19 @@ export const ConfigSchema = Type.Object({
   ADMIN_HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Admin listen address; a non-loopback one requires ADMIN_TOKEN.' }),
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token required by every admin route when set (at least 16 characters).' })),
   IDEMPOTENCY_SWEEP_MS: Type.Integer({ minimum: 0, default: 600_000, description: 'Period of the sweep of expired idempotency records, ms (0 = off).' }),
+  NODE_ENV: Type.String({ default: 'development', description: '`production` requires JWT_SECRET (or JWT_PRIVATE_KEY) and SCRYPT_COST_LOG2 >= 17.' }),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'HS256 secret of access tokens, at least 32 bytes; unset outside production: generated once and kept in DATA_DIR/jwt-secret.' })),
+  JWT_PREVIOUS_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'The former JWT_SECRET during a rotation: still verifies the tokens it signed, signs none.' })),
+  JWT_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Ed25519 private key (PKCS#8 PEM): tokens are signed EdDSA with it; JWT_SECRET, if set, then only verifies.' })),
+  JWT_PREVIOUS_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1, description: 'The former Ed25519 public key (SPKI PEM) during a rotation: still verifies the tokens it signed.' })),
+  SCRYPT_COST_LOG2: Type.Integer({ minimum: 10, maximum: 20, default: 17, description: 'log2 of scrypt N for new password hashes (r=8, p=1); under 17 refused in production (tests only).' }),
+  ADMIN_EMAILS: Type.String({ default: '', description: 'Comma-separated emails whose accounts have the admin role.' }),
+  RATE_LIMIT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on', description: 'Per-IP and per-user request limits (off only for benchmarks).' }),
+  RATE_LIMIT_ANON: Type.Integer({ minimum: 1, default: 100, description: 'Requests per minute per client IP when anonymous.' }),
+  RATE_LIMIT_USER: Type.Integer({ minimum: 1, default: 1000, description: 'Requests per minute per authenticated user.' }),
+  TRUST_PROXY: Type.String({ default: '', description: 'Comma-separated proxy addresses or CIDRs (or loopback, linklocal, uniquelocal) whose X-Forwarded-For is believed.' }),
+  LOGIN_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10, description: 'Failed logins per email in 15 minutes before login answers 429.' }),
+  LOGIN_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 50, description: 'Failed logins per client IP in 15 minutes before login answers 429.' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -35,6 +49,9 @@ export function isLoopback(host: string): boolean {
 function isIPv4Loopback(host: string): boolean {
   return isIP(host) === 4 && host.startsWith('127.');
 }
+
+/** Variables whose values never appear in an error message. */
+const SECRETS = new Set(['ADMIN_TOKEN', 'JWT_SECRET', 'JWT_PREVIOUS_SECRET', 'JWT_PRIVATE_KEY']);
 
 /** Thrown when the environment holds an invalid setting; the message names each one. */
 export class ConfigError extends Error {}
@@ -49,14 +66,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const v = env[key];
     if (v !== undefined && v !== '') raw[key] = v;
   }
-  const value = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
-  const errors = [...Value.Errors(ConfigSchema, value)];
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.path.slice(1)}=${JSON.stringify(raw[e.path.slice(1)])}: ${e.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
+  const shown = (key: string) => (SECRETS.has(key) ? '<hidden>' : JSON.stringify(raw[key]));
+  // Value.Convert truncates `1.5`, `1e1` or `true` to an integer: only plain digits are integers here.
+  const notIntegers = Object.entries(ConfigSchema.properties)
+    .filter(([key, schema]) => (schema as { type?: string }).type === 'integer' && raw[key] !== undefined && !/^[0-9]+$/.test(String(raw[key])))
+    .map(([key]) => `  ${key}=${shown(key)}: Expected a whole number of digits`);
+  const value = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, { ...raw }));
+  const errors = [...notIntegers, ...[...Value.Errors(ConfigSchema, value)]
+    .filter((e) => !notIntegers.some((l) => l.startsWith(`  ${e.path.slice(1)}=`)))
+    .map((e) => `  ${e.path.slice(1)}=${shown(e.path.slice(1))}: ${e.message}`)];
+  if (errors.length > 0) throw new ConfigError(`Invalid configuration:\n${errors.join('\n')}`);
   const config = value as Config;
   if (!isLoopback(config.ADMIN_HOST) && config.ADMIN_TOKEN === undefined)
     throw new ConfigError(`Invalid configuration:\n  ADMIN_HOST=${JSON.stringify(config.ADMIN_HOST)} is not a loopback address: set ADMIN_TOKEN too.`);
+  if (config.NODE_ENV === 'production') checkProduction(config);
   return { ...config, DATA_DIR: resolve(config.DATA_DIR) };
+}
+
+/** Production refuses a generated token secret and a lowered password-hashing cost. @throws ConfigError */
+function checkProduction(config: Config): void {
+  if (config.JWT_SECRET === undefined && config.JWT_PRIVATE_KEY === undefined)
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET (or JWT_PRIVATE_KEY) is required when NODE_ENV=production.');
+  if (config.SCRYPT_COST_LOG2 < OWASP_SCRYPT.log2N)
+    throw new ConfigError(`Invalid configuration:\n  SCRYPT_COST_LOG2=${config.SCRYPT_COST_LOG2}: must be at least ${OWASP_SCRYPT.log2N} when NODE_ENV=production.`);
 }

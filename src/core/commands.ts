@@ -1,5 +1,8 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { CommandAccess } from './auth/access.ts';
 import { AreaCreate, AreaDeleteArgs, AreaUpdateArgs } from './schemas/areas.ts';
+import { SessionOpenArgs, SessionRefreshArgs, SessionRevokeArgs } from './schemas/sessions.ts';
+import { UserDeleteArgs, UserRegisterArgs, UserUpdateArgs } from './schemas/users.ts';
 import type { ProblemBody } from './errors.ts';
 
 /**
@@ -18,6 +21,8 @@ export interface CommandSpec<S extends TSchema = TSchema> {
    * `undefined` means any partition will do (spread round-robin).
    */
   partitionKey(args: Static<S>): string | undefined;
+  /** Who may send it (checked on the front thread before dispatch; see core/auth/access.ts). */
+  readonly access: CommandAccess<Static<S>>;
 }
 
 function spec<S extends TSchema>(s: CommandSpec<S>): CommandSpec<S> {
@@ -26,6 +31,12 @@ function spec<S extends TSchema>(s: CommandSpec<S>): CommandSpec<S> {
 
 /** Partition key of everything that touches one area. */
 export const areaKey = (id: number): string => `area:${id}`;
+/** Partition key of everything that touches one account. */
+const userKey = (id: string): string => `user:${id}`;
+/** Partition key of the refresh token with this SHA-256: one token's uses run in order. */
+const refreshKey = (hash: string): string => `refresh:${hash}`;
+/** A command on the caller's own account (or any, for an admin). */
+const ownAccount = { self: (a: { id: string }) => a.id };
 
 export const commands = {
   'areas.create': spec({
@@ -33,18 +44,63 @@ export const commands = {
     summary: 'Create an area; the id is assigned inside the write transaction.',
     args: AreaCreate,
     partitionKey: (a) => (a.external_ref === undefined ? undefined : `area-ref:${a.external_ref}`),
+    access: 'public',
   }),
   'areas.update': spec({
     name: 'areas.update',
     summary: 'Apply a JSON merge patch (RFC 7396) to an area.',
     args: AreaUpdateArgs,
     partitionKey: (a) => areaKey(a.id),
+    access: 'public',
   }),
   'areas.delete': spec({
     name: 'areas.delete',
     summary: 'Delete an area; its id is never reused.',
     args: AreaDeleteArgs,
     partitionKey: (a) => areaKey(a.id),
+    access: 'public',
+  }),
+  'users.register': spec({
+    name: 'users.register',
+    summary: 'Create an account and open its first session; a taken email is a 409 (checked in the write transaction).',
+    args: UserRegisterArgs,
+    partitionKey: (a) => `email:${a.email}`,
+    access: 'server',
+  }),
+  'users.update': spec({
+    name: 'users.update',
+    summary: 'Apply a JSON merge patch (RFC 7396) to an account profile.',
+    args: UserUpdateArgs,
+    partitionKey: (a) => userKey(a.id),
+    access: ownAccount,
+  }),
+  'users.delete': spec({
+    name: 'users.delete',
+    summary: 'Erase an account, its sessions and its idempotency records; the email can register again.',
+    args: UserDeleteArgs,
+    partitionKey: (a) => userKey(a.id),
+    access: ownAccount,
+  }),
+  'sessions.open': spec({
+    name: 'sessions.open',
+    summary: 'Open a session (refresh-token family) for an account whose password was checked.',
+    args: SessionOpenArgs,
+    partitionKey: (a) => userKey(a.user_id),
+    access: 'server',
+  }),
+  'sessions.refresh': spec({
+    name: 'sessions.refresh',
+    summary: 'Use a refresh token up and add its successor; a used token revokes its whole family.',
+    args: SessionRefreshArgs,
+    partitionKey: (a) => refreshKey(a.refresh_hash),
+    access: 'server',
+  }),
+  'sessions.revoke': spec({
+    name: 'sessions.revoke',
+    summary: 'Revoke the session (family) of a refresh token (logout); an unknown token is not an error (RFC 7009).',
+    args: SessionRevokeArgs,
+    partitionKey: (a) => refreshKey(a.refresh_hash),
+    access: 'server',
   }),
 } as const;
 
@@ -69,7 +125,7 @@ export interface CommandEnvelope {
   args: unknown;
   /** Idempotency-Key of the request, if any (≤ 255 chars). */
   idempotencyKey?: string;
-  /** Who sent it: scopes idempotency keys. `anon` until authentication exists. */
+  /** Who sent it: scopes idempotency keys. The caller's user id, or `anon`. */
   principal: string;
 }
 

@@ -70,12 +70,22 @@ export const problems = {
   methodNotAllowed: (method: string, allow: readonly string[]) =>
     new Problem(405, 'method-not-allowed', 'Method not allowed', `${method} is not allowed here; use ${allow.join(', ')}.`,
       undefined, { Allow: allow.join(', ') }),
+  /** 401 with an RFC 6750 challenge: no usable credentials were sent. */
+  unauthorized: (detail: string) =>
+    new Problem(401, 'unauthorized', 'Unauthorized', detail, undefined, { 'WWW-Authenticate': 'Bearer' }),
+  /** 401: the access token is malformed, forged, expired or no longer names an account (RFC 6750, section 3.1). */
+  invalidToken: (detail: string) =>
+    new Problem(401, 'invalid-token', 'Invalid token', detail, undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
+  forbidden: (detail: string) => new Problem(403, 'forbidden', 'Forbidden', detail),
   conflict: (slug: string, detail: string) => new Problem(409, slug, 'Conflict', detail),
   payloadTooLarge: (limitBytes: number) =>
     new Problem(413, 'payload-too-large', 'Payload too large', `The body exceeds the limit of ${limitBytes} bytes.`),
   unsupportedMediaType: (got: string) =>
     new Problem(415, 'unsupported-media-type', 'Unsupported media type',
       `Expected Content-Type: application/json, got ${got === '' ? 'none' : JSON.stringify(got)}.`),
+  /** 429 with `Retry-After` (seconds) and any rate-limit headers of the refusing window. */
+  tooManyRequests: (retryAfterSeconds: number, detail: string, headers?: Readonly<Record<string, string>>) =>
+    new Problem(429, 'rate-limited', 'Too many requests', detail, undefined, { ...headers, 'Retry-After': String(retryAfterSeconds) }),
   unavailable: (slug: 'starting' | 'stopping' | 'overloaded', detail: string, retryAfterSeconds = 1) =>
     new Problem(503, slug, 'Service unavailable', detail, undefined, { 'Retry-After': String(retryAfterSeconds) }),
 } as const;

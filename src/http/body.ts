@@ -39,15 +39,18 @@ export function isJsonType(contentType: string): boolean {
   return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'));
 }
 
+/** Strict UTF-8 (RFC 8259 §8.1): invalid bytes throw instead of becoming U+FFFD in stored data. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Parses a JSON request body that must be an object.
- * @throws Problem 400 `malformed-json` for empty, invalid or non-object JSON.
+ * @throws Problem 400 `malformed-json` for empty, invalid (including invalid UTF-8) or non-object JSON.
  */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) throw problems.malformedJson('The request body is empty; a JSON object is required.');
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(utf8.decode(body));
   } catch (err) {
     throw problems.malformedJson(`The request body is not valid JSON: ${(err as Error).message}`);
   }

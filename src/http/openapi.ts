@@ -52,7 +52,7 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
     if (d.query !== undefined)
       for (const [name, schema] of Object.entries(d.query.properties))
         parameters.push({ name, in: 'query', required: (d.query.required ?? []).includes(name), schema: schemas.ref(schema as TSchema) });
-    if (r.body === true && r.write === true)
+    if (r.write === true && d.idempotencyKey !== false)
       parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 },
         description: 'A retry with the same key and body within 24 h returns the first response.' });
     const responses: Record<string, unknown> = {};
@@ -63,17 +63,22 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
         out.headers = Object.fromEntries(Object.entries(resp.headers).map(([h, description]) => [h, { description, schema: { type: 'string' } }]));
       responses[status] = out;
     }
-    for (const status of d.problems)
+    // Every public request passes the gate: a bad bearer token is a 401, a full window a 429.
+    for (const status of new Set([...d.problems, 401, 429]))
       responses[String(status)] = { description: STATUS_CODES[status] ?? 'Error', content: { 'application/problem+json': { schema: problemRef } } };
     const op: Record<string, unknown> = { operationId: d.operationId, summary: d.summary, tags: d.tags, responses };
     if (parameters.length > 0) op.parameters = parameters;
+    if (d.auth === true) op.security = [{ bearer: [] }];
     if (d.body !== undefined) op.requestBody = { required: true, content: { 'application/json': { schema: schemas.ref(d.body) } } };
     (paths[path] ??= {})[r.method === 'del' ? 'delete' : r.method] = op;
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'sortie', version, description: 'Local outings API (v1). WebSocket at GET /ws; see API.md.' },
+    info: {
+      title: 'sortie', version,
+      description: 'Local outings API (v1). WebSocket at GET /ws; see API.md. Replies carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset when rate limiting is on.',
+    },
     paths,
-    components: { schemas: schemas.components },
+    components: { schemas: schemas.components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
   };
 }

@@ -1,5 +1,6 @@
 import { problems } from '../core/errors.ts';
 import { LIMITS } from '../core/schemas/common.ts';
+import type { CommandMeta } from '../workers/command-bus.ts';
 import type { RequestContext } from './router.ts';
 
 /**
@@ -33,6 +34,15 @@ export function idempotencyKey(ctx: RequestContext): string | undefined {
   if (key.length > LIMITS.idempotencyKey)
     throw problems.invalid([{ path: '/Idempotency-Key', message: `must be at most ${LIMITS.idempotencyKey} characters` }]);
   return key;
+}
+
+/**
+ * Who sends a command from an HTTP request: the authenticated caller (also the scope of its
+ * idempotency keys), or `anon`, and the request's Idempotency-Key.
+ * @throws Problem 400 on a bad Idempotency-Key.
+ */
+export function commandMeta(ctx: RequestContext): CommandMeta {
+  return { principal: ctx.user?.id ?? 'anon', caller: ctx.user, idempotencyKey: idempotencyKey(ctx) };
 }
 
 /** RFC 8288 `Link` header pointing at the next page: `<path?query&after=…&limit=…>; rel="next"`. */

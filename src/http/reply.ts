@@ -38,9 +38,13 @@ export function problemReply(p: Problem, close = false): Reply {
 export const internalError = (): Reply =>
   problemReply(new Problem(500, 'internal', 'Internal server error', 'The server failed; the error was logged.'));
 
-/** Writes `reply` to `res`. Call inside `res.cork` when not in the synchronous part of a handler. */
-export function writeReply(res: HttpResponse, reply: Reply): void {
+/**
+ * Writes `reply` to `res`, with `extra` headers (e.g. `RateLimit-*`) after the status line.
+ * Call inside `res.cork` when not in the synchronous part of a handler.
+ */
+export function writeReply(res: HttpResponse, reply: Reply, extra?: Readonly<Record<string, string>>): void {
   if (reply.status !== 200) res.writeStatus(statusLines.get(reply.status) ?? String(reply.status));
+  if (extra !== undefined) for (const k in extra) res.writeHeader(k, extra[k] as string);
   if (reply.headers !== undefined) for (const k in reply.headers) res.writeHeader(k, reply.headers[k] as string);
   if (reply.body === undefined) {
     // Only a call without arguments writes no Content-Length (none is allowed on a 204, RFC 9110 §8.6):

@@ -1,9 +1,11 @@
 import type { TObject, TSchema } from '@sinclair/typebox';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import type { Caller } from '../core/auth/claims.ts';
 import { Problem, problems } from '../core/errors.ts';
 import type { Logger } from '../log.ts';
 import type { FrontMetrics } from '../metrics/front.ts';
 import type { RouteRecorder } from '../metrics/route-stats.ts';
+import type { Gate, GateHeaders } from './auth/gate.ts';
 import { isJsonType, parseJsonObject, readBody } from './body.ts';
 import { internalError, problemReply, writeReply, type Reply } from './reply.ts';
 
@@ -28,6 +30,10 @@ export interface RequestContext {
   header(name: KeptHeader): string;
   /** The body parsed as a JSON object (routes declared with `body: true`; read before the handler runs). */
   body: Record<string, unknown> | undefined;
+  /** The authenticated caller (`Authorization: Bearer`), set by the gate before the handler runs; undefined when anonymous. */
+  user?: Caller;
+  /** Client address: the peer, or the `X-Forwarded-For` client when the peer is a trusted proxy (TRUST_PROXY). Read it before any `await`. */
+  readonly ip: string;
 }
 
 /** OpenAPI description of one operation (see http/openapi.ts). */
@@ -42,6 +48,10 @@ export interface OperationDoc {
   responses: Record<number, { description: string; schema?: TSchema; headers?: Record<string, string> }>;
   /** Problem statuses this operation may answer (400, 404, ...). */
   problems: number[];
+  /** Needs `Authorization: Bearer <access token>` (documented as the `bearer` security scheme). */
+  auth?: true;
+  /** False for a write that ignores `Idempotency-Key` (the auth flows: their answers hold fresh secrets). */
+  idempotencyKey?: false;
 }
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'del';
@@ -77,7 +87,7 @@ export class Router {
 
   constructor(
     private readonly app: TemplatedApp,
-    private readonly opts: { bodyLimit: number; log: Logger; lifecycle: Lifecycle; metrics: FrontMetrics | undefined },
+    private readonly opts: { bodyLimit: number; log: Logger; lifecycle: Lifecycle; metrics: FrontMetrics | undefined; gate?: Gate | undefined },
   ) {}
 
   add(def: RouteDef): this {
@@ -120,6 +130,8 @@ export class Router {
     for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
     let onAbort: Promise<never> | undefined;
     let isAborted = false;
+    let ip: string | undefined;
+    const gate = this.opts.gate;
     const ctx: RequestContext = {
       method: verbs[def.method],
       path: req.getUrl(),
@@ -127,26 +139,37 @@ export class Router {
       params,
       header: (name) => headers[KEPT_HEADERS.indexOf(name)] ?? '',
       body: undefined,
+      user: undefined,
+      get ip() {
+        if (ip !== undefined) return ip;
+        const peer = Buffer.from(res.getRemoteAddressAsText()).toString();
+        return (ip = gate === undefined ? peer : gate.clientIp(peer, ctx.header('x-forwarded-for')));
+      },
     };
     let out: Reply | Promise<Reply>;
+    let extra: GateHeaders;
     try {
       if (def.write === true && this.opts.lifecycle.state !== 'ok')
         throw problems.unavailable(this.opts.lifecycle.state === 'starting' ? 'starting' : 'stopping', `The server is ${this.opts.lifecycle.state}.`);
+      if (def.body === true && !isJsonType(ctx.header('content-type'))) throw problems.unsupportedMediaType(ctx.header('content-type'));
+      // Nothing may throw between here and `out`: a pending admission must end up in `out`.
+      const admitted = gate?.admit(ctx);
+      const ready = admitted instanceof Promise ? admitted.then((h) => { extra = h; }) : undefined;
+      if (!(admitted instanceof Promise)) extra = admitted;
       if (def.body === true) {
-        const type = ctx.header('content-type');
-        if (!isJsonType(type)) throw problems.unsupportedMediaType(type);
         onAbort = new Promise<never>((_, reject) => res.onAborted(() => { isAborted = true; reject(aborted); }));
         onAbort.catch(() => undefined);
-        out = readBody(res, ctx.header('content-length'), this.opts.bodyLimit, onAbort).then((raw) => {
+        const body = readBody(res, ctx.header('content-length'), this.opts.bodyLimit, onAbort);
+        out = (ready === undefined ? body : Promise.all([body, ready]).then(([raw]) => raw)).then((raw) => {
           ctx.body = parseJsonObject(raw);
           return def.handler(ctx);
         });
-      } else out = def.handler(ctx);
+      } else out = ready === undefined ? def.handler(ctx) : ready.then(() => def.handler(ctx));
     } catch (err) {
       out = this.toReply(err, ctx, def.body === true);
     }
     if (!(out instanceof Promise)) {
-      writeReply(res, out);
+      writeReply(res, out, extra);
       rec?.done(out.status, start);
       return;
     }
@@ -159,7 +182,7 @@ export class Router {
     ).then((reply) => {
       inFlight?.dec();
       if (isAborted) return;
-      res.cork(() => writeReply(res, reply));
+      res.cork(() => writeReply(res, reply, extra));
       rec?.done(reply.status, start);
     });
   }

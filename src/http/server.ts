@@ -4,10 +4,14 @@ import type { FrontMetrics, WsStats } from '../metrics/front.ts';
 import type { CommandBus } from '../workers/command-bus.ts';
 import { adminRoutes, type AdminDeps } from './admin/routes.ts';
 import type { AreaReads } from './area-reads.ts';
+import type { Gate } from './auth/gate.ts';
+import type { Auth } from './auth/setup.ts';
 import { buildOpenApi } from './openapi.ts';
 import { Router, type Lifecycle, type RouteDef } from './router.ts';
 import { areaRoutes } from './routes/areas.ts';
+import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { meRoutes } from './routes/me.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import { wsBehavior, type SocketData } from './ws/socket.ts';
 
@@ -46,8 +50,8 @@ export function assertNativeUws(): void {
 }
 
 /** Registers `routes` (plus 405/404) on `app` and listens. @throws Error when the port cannot be bound. */
-async function serve(app: TemplatedApp, routes: RouteDef[], host: string, port: number, d: FrontDeps & { bodyLimit: number; version?: string }): Promise<HttpServer> {
-  const router = new Router(app, { bodyLimit: d.bodyLimit, log: d.log, lifecycle: d.lifecycle, metrics: d.metrics });
+async function serve(app: TemplatedApp, routes: RouteDef[], host: string, port: number, d: FrontDeps & { bodyLimit: number; version?: string; gate?: Gate }): Promise<HttpServer> {
+  const router = new Router(app, { bodyLimit: d.bodyLimit, log: d.log, lifecycle: d.lifecycle, metrics: d.metrics, gate: d.gate });
   for (const r of routes) router.add(r);
   if (d.version !== undefined) {
     const version = d.version;
@@ -82,15 +86,15 @@ export interface PublicOptions {
 }
 
 /** Starts the public listener: HTTP routes, `/openapi.json` and `/ws`. */
-export function startPublic(o: PublicOptions, d: FrontDeps): Promise<HttpServer> {
+export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth): Promise<HttpServer> {
   assertNativeUws();
   const app = uws.App();
   app.ws<SocketData>('/ws', wsBehavior({
-    app, bus: d.bus, log: d.log, lifecycle: d.lifecycle, stats: d.ws,
+    app, bus: d.bus, log: d.log, lifecycle: d.lifecycle, stats: d.ws, gate: auth.gate,
     maxPayload: o.bodyLimit, maxBackpressure: o.wsMaxBackpressure, idleTimeout: o.wsIdleTimeout,
   }));
-  const routes = [...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads)];
-  return serve(app, routes, o.host, o.port, { ...d, bodyLimit: o.bodyLimit, version: o.version });
+  const routes = [...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads), ...authRoutes(auth.accounts), ...meRoutes(d.bus, auth.accounts)];
+  return serve(app, routes, o.host, o.port, { ...d, bodyLimit: o.bodyLimit, version: o.version, gate: auth.gate });
 }
 
 /** Starts the admin listener (metrics, stats, backup): never on the public port. */

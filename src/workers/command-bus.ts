@@ -1,4 +1,7 @@
-import { commands, isCommandName, type CommandEnvelope, type CommandName, type CommandOutcome, type DomainEvent } from '../core/commands.ts';
+import type { TSchema } from '@sinclair/typebox';
+import { checkAccess } from '../core/auth/access.ts';
+import type { Caller } from '../core/auth/claims.ts';
+import { commands, isCommandName, type CommandEnvelope, type CommandSpec, type CommandName, type CommandOutcome, type DomainEvent } from '../core/commands.ts';
 import { packBytes, unpackBytes } from '../core/codec.ts';
 import { Problem, problems } from '../core/errors.ts';
 import { bodyValidator, type Validator } from '../core/validate.ts';
@@ -8,8 +11,12 @@ import { QueueFullError, type Partitions } from './partitions.ts';
 export interface CommandMeta {
   /** Idempotency-Key of the request (≤ 255 chars), if any. */
   idempotencyKey?: string | undefined;
-  /** Scope of idempotency keys: the authenticated user, or `anon`. */
+  /** Scope of idempotency keys: the authenticated user's id, or `anon`. */
   principal: string;
+  /** The authenticated sender, checked against the command's `access`; undefined when anonymous. */
+  caller?: Caller | undefined;
+  /** True only for the server's own flows (the `/auth/*` routes): lets `access: 'server'` commands through. */
+  fromServer?: boolean;
 }
 
 /** A successful command: its value, and whether it is the stored answer to an earlier try. */
@@ -47,14 +54,16 @@ export class CommandBus {
   /**
    * Runs command `name` with `args`.
    * @returns the value once it is durably committed (or the stored reply of an idempotent retry).
-   * @throws Problem 400 unknown command or invalid args; the handler's 404/409/422;
+   * @throws Problem 400 unknown command or invalid args; 401/403 when `meta.caller` may not send it
+   *   (core/auth/access.ts); the handler's 404/409/422;
    *   503 `overloaded` when the partition queue is full.
    */
   async execute(name: string, args: unknown, meta: CommandMeta): Promise<CommandReply> {
     if (!isCommandName(name))
       throw problems.invalid([{ path: '/name', message: `unknown command ${JSON.stringify(name)}` }], 'Unknown command.');
     const valid = (validators.get(name) as Validator<never>)(args);
-    const spec = commands[name] as { partitionKey(a: unknown): string | undefined };
+    const spec = commands[name] as unknown as CommandSpec<TSchema>;
+    checkAccess(spec.access, valid, meta.caller, meta.fromServer === true);
     const key = spec.partitionKey(valid)
       ?? (meta.idempotencyKey === undefined ? undefined : `idem:${meta.principal}:${meta.idempotencyKey}`);
     const envelope: CommandEnvelope = { name: name as CommandName, args: valid, principal: meta.principal };

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
+import stableStringify from 'safe-stable-stringify';
 import type { CommandEnvelope, CommandOutcome } from '../core/commands.ts';
 import { packBytes, unpackBytes } from '../core/codec.ts';
 import { problems } from '../core/errors.ts';
 import { LIMITS } from '../core/schemas/common.ts';
 import type { Store } from '../store/store.ts';
 
-/** SHA-256 of command name and args: what "the same body" means for an idempotency key. */
+/**
+ * SHA-256 of command name and args with object members in sorted order: what "the same body"
+ * means for an idempotency key (JSON objects are unordered, RFC 8259 §4).
+ */
 function fingerprint(cmd: CommandEnvelope): string {
-  return createHash('sha256').update(cmd.name).update(packBytes(cmd.args)).digest('hex');
+  return createHash('sha256').update(cmd.name).update('\u0000').update(stableStringify(cmd.args) ?? '').digest('hex');
 }
 
 /**

@@ -23,6 +23,13 @@ export interface TestServer {
   dispose(): Promise<void>;
 }
 
+/**
+ * Settings every test server gets unless the test overrides them: no request rate limits (tests
+ * send hundreds of requests from one IP; test/integration/ratelimit.test.ts turns them on), and
+ * cheap password hashes (scrypt N=2^10 instead of 2^17; only allowed outside production).
+ */
+const TEST_DEFAULTS: Readonly<Record<string, string>> = { RATE_LIMIT: 'off', SCRYPT_COST_LOG2: '10' };
+
 /** Makes a fresh temporary data directory. */
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'sortie-test-'));
@@ -38,7 +45,7 @@ export async function startServer(env: Record<string, string> = {}, keepData = f
   const dataDir = env.DATA_DIR ?? tempDataDir();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_PORT: '0', LOG_LEVEL: 'info', PARTITIONS: '2', ...env, DATA_DIR: dataDir },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_PORT: '0', LOG_LEVEL: 'info', PARTITIONS: '2', ...TEST_DEFAULTS, ...env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -46,7 +53,10 @@ export async function startServer(env: Record<string, string> = {}, keepData = f
   proc.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const [port, adminPort] = await new Promise<[number, number]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s\n${stderr}`)), 30_000);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`server did not start in 30 s (it must log "sortie listening" at level info)\n${stderr}`));
+    }, 30_000);
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening\n${stderr}`)));
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       let entry: Record<string, unknown>;

@@ -34,6 +34,10 @@ export const GeoPoint = Type.Object(
 export const IntegerId = (description: string) =>
   Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
 
+/** String id of every resource but areas: a UUIDv7 (RFC 9562), lower-case hex. */
+export const Uuid = (description: string) =>
+  Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$', description });
+
 /** Page size query parameter (`limit`), 1..LIMITS.pageMax, default LIMITS.pageDefault. */
 export const PageLimit = Type.Integer({
   minimum: 1,

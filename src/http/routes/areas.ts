@@ -5,9 +5,9 @@ import { LIMITS } from '../../core/schemas/common.ts';
 import { bodyValidator, queryValidator } from '../../core/validate.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
 import type { AreaReads } from '../area-reads.ts';
-import { idempotencyKey, nextLink, positiveIntParam, queryRecord } from '../params.ts';
+import { commandMeta, nextLink, positiveIntParam, queryRecord } from '../params.ts';
 import { json, jsonValue, type Reply } from '../reply.ts';
-import type { RequestContext, RouteDef } from '../router.ts';
+import type { RouteDef } from '../router.ts';
 
 const validQuery = queryValidator(AreaListQuery);
 const validPatch = bodyValidator(AreaPatch);
@@ -17,7 +17,6 @@ const replayedHeader = (replayed: boolean): Record<string, string> => (replayed 
 
 /** Routes of the Areas seed contract (../shared/API.md, "Areas"). */
 export function areaRoutes(bus: CommandBus, reads: AreaReads): RouteDef[] {
-  const meta = (ctx: RequestContext) => ({ principal: 'anon', idempotencyKey: idempotencyKey(ctx) });
   const notFound = (id: number) => problems.notFound(`Area ${id} does not exist.`);
 
   return [
@@ -48,7 +47,7 @@ export function areaRoutes(bus: CommandBus, reads: AreaReads): RouteDef[] {
     {
       method: 'post', pattern: '/areas', body: true, write: true,
       async handler(ctx) {
-        const r = await bus.execute('areas.create', ctx.body, meta(ctx));
+        const r = await bus.execute('areas.create', ctx.body, commandMeta(ctx));
         const area = r.value as Area;
         return jsonValue(area, 201, { Location: `/areas/${area.id}`, ...replayedHeader(r.replayed) });
       },
@@ -61,7 +60,7 @@ export function areaRoutes(bus: CommandBus, reads: AreaReads): RouteDef[] {
       async handler(ctx) {
         const id = positiveIntParam(ctx.params[0] ?? '', 'id');
         const patch = validPatch(ctx.body);
-        const r = await bus.execute('areas.update', { id, patch }, meta(ctx));
+        const r = await bus.execute('areas.update', { id, patch }, commandMeta(ctx));
         return jsonValue(r.value, 200, replayedHeader(r.replayed));
       },
       doc: { operationId: 'updateArea', summary: 'Partially update an area (JSON merge patch, RFC 7396).', tags, pathParams: idParam, body: AreaPatch,
@@ -71,7 +70,7 @@ export function areaRoutes(bus: CommandBus, reads: AreaReads): RouteDef[] {
       method: 'del', pattern: '/areas/:id', write: true,
       async handler(ctx) {
         const id = positiveIntParam(ctx.params[0] ?? '', 'id');
-        const r = await bus.execute('areas.delete', { id }, meta(ctx));
+        const r = await bus.execute('areas.delete', { id }, commandMeta(ctx));
         return { status: 204, headers: replayedHeader(r.replayed) };
       },
       doc: { operationId: 'deleteArea', summary: 'Delete an area; its id is never reused.', tags, pathParams: idParam,

@@ -9,6 +9,8 @@ const FrameId = Type.Union([Type.Integer(), Type.String({ maxLength: 64 })], { d
 /** Client → server frames of `GET /ws` (../shared/API.md, "WebSocket"). */
 export const ClientFrame = Type.Union([
   Type.Object({ id: FrameId, op: Type.Literal('ping') }, { additionalProperties: false }),
+  Type.Object({ id: Type.Optional(FrameId), op: Type.Literal('auth'), token: Type.String({ minLength: 1, maxLength: 4096, description: 'An access token.' }) },
+    { additionalProperties: false }),
   Type.Object({ id: FrameId, op: Type.Literal('subscribe'), topic: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
   Type.Object({ id: FrameId, op: Type.Literal('unsubscribe'), topic: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
   Type.Object({

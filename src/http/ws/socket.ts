@@ -4,15 +4,15 @@ import { Problem, problems } from '../../core/errors.ts';
 import type { Logger } from '../../log.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
 import type { WsStats } from '../../metrics/front.ts';
+import type { Gate } from '../auth/gate.ts';
 import type { Lifecycle } from '../router.ts';
+import { authenticatedUpgrade, frameMeta, type SocketIdentity } from './auth.ts';
 import { decodeFrame, encodeFrame, frameIdOf, type ClientFrame, type Encoding } from './frames.ts';
 
-/** Per-socket state. */
-export interface SocketData {
+/** Per-socket state; its identity (client IP, access token) scopes commands and their rate limit. */
+export interface SocketData extends SocketIdentity {
   /** Set by the close handler: the socket must not be touched after. */
   closed: boolean;
-  /** Scope of idempotency keys (authenticated user later; `anon` now). */
-  principal: string;
   /** uWS topics this socket is subscribed to (wire names). */
   topics: Set<string>;
 }
@@ -30,6 +30,8 @@ export interface WsDeps {
   bus: CommandBus;
   log: Logger;
   lifecycle: Lifecycle;
+  /** Authenticates the upgrade, `auth` frames and each command frame, and rate-limits them. */
+  gate: Gate;
   /** Largest accepted frame, bytes. */
   maxPayload: number;
   /** Bytes buffered for one socket before it is closed with 1013. */
@@ -102,12 +104,21 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
         unsubscribe(ws, wireTopic(f.topic, 'json'));
         unsubscribe(ws, wireTopic(f.topic, 'msgpack'));
         return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
+      case 'auth': {
+        const data = ws.getUserData();
+        const id = f.id ?? null;
+        Promise.resolve(d.gate.authenticate(f.token, data)).then(
+          (caller) => { data.token = f.token; if (!data.closed) ws.cork(() => send(ws, { id, ok: true, result: { user_id: caller.id, role: caller.role } }, enc)); },
+          (err) => { if (!data.closed) ws.cork(() => fail(ws, id, err, enc)); },
+        );
+        return;
+      }
       case 'command': {
         if (d.lifecycle.state !== 'ok') throw problems.unavailable('stopping', `The server is ${d.lifecycle.state}.`);
-        const meta = { principal: ws.getUserData().principal, idempotencyKey: f.idempotency_key };
-        d.bus.execute(f.name, f.args, meta).then(
-          (r) => ws.cork(() => send(ws, { id: f.id, ok: true, result: r.value }, enc)),
-          (err) => { if (!ws.getUserData().closed) ws.cork(() => fail(ws, f.id, err, enc)); },
+        const data = ws.getUserData();
+        frameMeta(d.gate, data, f.idempotency_key).then((meta) => d.bus.execute(f.name, f.args, meta)).then(
+          (r) => { if (!data.closed) ws.cork(() => send(ws, { id: f.id, ok: true, result: r.value }, enc)); },
+          (err) => { if (!data.closed) ws.cork(() => fail(ws, f.id, err, enc)); },
         );
       }
     }
@@ -122,10 +133,9 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
     closeOnBackpressureLimit: 1,
     idleTimeout: d.idleTimeout,
     sendPingsAutomatically: true,
-    upgrade: (res, req, context) => {
-      res.upgrade<SocketData>({ closed: false, principal: 'anon', topics: new Set() },
-        req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
-    },
+    upgrade: authenticatedUpgrade(d.gate, d.log, (res, identity, [key, protocol, extensions], context) => {
+      res.upgrade<SocketData>({ ...identity, closed: false, topics: new Set() }, key, protocol, extensions, context);
+    }),
     open: () => {
       d.stats.connections++;
     },

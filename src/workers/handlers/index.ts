@@ -1,7 +1,9 @@
 import type { CommandArgs, CommandName } from '../../core/commands.ts';
 import type { Store } from '../../store/store.ts';
 import { createArea, deleteArea, updateArea } from './areas.ts';
+import { openSession, refreshSession, revokeSession } from './sessions.ts';
 import type { HandlerResult } from './types.ts';
+import { deleteUser, registerUser, updateUser } from './users.ts';
 
 /**
  * A command handler: runs synchronously inside one LMDB write transaction on its partition actor.
@@ -15,4 +17,10 @@ export const handlers: { [N in CommandName]: Handler<N> } = {
   'areas.create': createArea,
   'areas.update': updateArea,
   'areas.delete': deleteArea,
+  'users.register': registerUser,
+  'users.update': updateUser,
+  'users.delete': deleteUser,
+  'sessions.open': openSession,
+  'sessions.refresh': refreshSession,
+  'sessions.revoke': revokeSession,
 };

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+
+/** A server the benchmark started; its stdout and stderr go to `logFile`. */
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  logFile: string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A TCP port free on 127.0.0.1 right now (bound to 0, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `node <args>` in `cwd` with `env` added to this process's environment.
+ * @param logFile where its stdout and stderr are written.
+ */
+export function startChild(name: string, args: string[], env: Record<string, string>, cwd: string, logFile: string): Child {
+  const proc = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile);
+  proc.stdout?.pipe(log);
+  proc.stderr?.pipe(log);
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  return {
+    name, proc, logFile,
+    async stop(graceMs = 15_000) {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM');
+        const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/**
+ * Polls `url` until it answers 200.
+ * @throws Error when `child` exits first or `timeoutMs` passes.
+ */
+export async function waitFor200(url: string, child: Child, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null)
+      throw new Error(`${child.name} exited (${child.proc.exitCode ?? child.proc.signalCode}) before serving; see ${child.logFile}`);
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${child.name} did not answer 200 on ${url} within ${timeoutMs} ms; see ${child.logFile}`);
+}

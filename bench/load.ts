@@ -1,0 +1,233 @@
+/**
+ * `npm run bench:load`: the load benchmark of issue 2. Starts the real server
+ * (`node --import tsx src/main.ts`, LOG_LEVEL=warn, RATE_LIMIT=off) and a bare uWS server
+ * (bench/ceiling.ts, the ceiling of this machine) as their own processes on free ports of
+ * 127.0.0.1, seeds the cities with `src/cli/seed-cities.ts` first, then drives each scenario
+ * with wrk at each connection count:
+ *
+ * - ceiling: the bare uWS server, with the same random `/areas/<id>` requests as the next one;
+ * - `GET /areas/{id}`: ids drawn uniformly from every seeded city;
+ * - `GET /areas?type=city&limit=100` and `GET /areas` (100 items each);
+ * - `POST /areas`: `{"name": "bench <run>-<thread>-<n>", "type": "bench"}`, each a durable write.
+ *
+ * Prints one markdown table (req/s, p50/p95/p99 in ms, errors, ratio to the ceiling at the same
+ * connection count, the issue's aims) and writes it, with the command, into the "## Load" section
+ * of bench/RESULTS.md (other sections are kept). Percentiles come from wrk's latency histogram via
+ * the scripts' `done` hook (bench/lib/wrk.ts). Every run is bounded; both servers are stopped at the
+ * end, on error and on SIGINT/SIGTERM. Needs wrk (Debian: `apt-get install -y wrk`).
+ *
+ * Environment (all optional):
+ * - `BENCH_DURATION` seconds per measured run (default 10); `BENCH_WARMUP` seconds of unrecorded
+ *   load before each scenario (default 3, 0 = none);
+ * - `BENCH_REPEAT` measured runs per row, the one with the median req/s is kept (default 1; the
+ *   machine is shared, so a single run can land on a busy moment);
+ * - `BENCH_CONNECTIONS` comma-separated connection counts (default `100,200`);
+ *   `BENCH_THREADS` wrk threads (default 1: on 2 cores a second one mostly takes CPU from the server);
+ * - `BENCH_DATA_DIR` an already-seeded DATA_DIR to reuse (no seeding; POSTs add `bench` areas to it);
+ *   default: a temp dir, seeded, removed at the end;
+ * - `BENCH_SCENARIOS` comma-separated scenario keys to run (`ceiling,by-id,list-city,list,post`,
+ *   default all); without `ceiling` there are no ratios, and a partial run leaves RESULTS.md alone;
+ * - `BENCH_CPU_PROF` a directory: the server runs with `node --cpu-prof` and writes its profile
+ *   there on exit;
+ * - `PARTITIONS`, `CACHE_MAX`, …: passed on to the server as usual.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../src/config.ts';
+import { intEnv, settingsOrExit } from '../src/cli/env.ts';
+import { freePort, startChild, waitFor200, type Child } from './lib/processes.ts';
+import { TABLE_HEADER, tableRow, writeSection, type Row } from './lib/results.ts';
+import { runWrk, writeScripts, wrkVersion, type WrkResult, type WrkScripts } from './lib/wrk.ts';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const RESULTS = join(ROOT, 'bench', 'RESULTS.md');
+/** Issue 2: p99 under 10 ms on every scenario at 200 connections. */
+const P99_AIM_MS = 10;
+const P99_AIM_CONNECTIONS = 200;
+
+/** One thing wrk drives. */
+interface Scenario {
+  key: string;
+  label: string;
+  server: 'ceiling' | 'sortie';
+  /** Path given to wrk; scripts with a `request()` hook build their own. */
+  path: string;
+  script: keyof WrkScripts;
+  /** Issue 2's throughput aim, if any: req/s, or a share of the ceiling. */
+  minReqPerSec?: number;
+  minOfCeiling?: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  { key: 'ceiling', label: 'ceiling: bare uWS, fixed JSON', server: 'ceiling', path: '/', script: 'byId' },
+  { key: 'by-id', label: 'GET /areas/{id} (random city)', server: 'sortie', path: '/', script: 'byId', minOfCeiling: 0.75 },
+  { key: 'list-city', label: 'GET /areas?type=city&limit=100', server: 'sortie', path: '/areas?type=city&limit=100', script: 'get', minReqPerSec: 25_000 },
+  { key: 'list', label: 'GET /areas (100 items)', server: 'sortie', path: '/areas', script: 'get', minReqPerSec: 25_000 },
+  { key: 'post', label: 'POST /areas (durable)', server: 'sortie', path: '/areas', script: 'post', minReqPerSec: 20_000 },
+];
+
+/** `p99 < 10 ms ✓, ≥ 75% of ceiling ✗`, … for one row: the issue's aims it is held to, met or not. */
+function aims(s: Scenario, connections: number, r: WrkResult, ofCeiling: number | undefined): string {
+  const out: string[] = [];
+  const mark = (ok: boolean, text: string) => out.push(`${text} ${ok ? '✓' : '✗'}`);
+  if (connections === P99_AIM_CONNECTIONS) mark(r.p99Ms < P99_AIM_MS, `p99 < ${P99_AIM_MS} ms`);
+  if (s.minReqPerSec !== undefined) mark(r.reqPerSec >= s.minReqPerSec, `≥ ${s.minReqPerSec / 1000}k/s`);
+  if (s.minOfCeiling !== undefined && ofCeiling !== undefined) mark(ofCeiling >= s.minOfCeiling, `≥ ${s.minOfCeiling * 100}% of ceiling`);
+  if (r.badStatus + r.socketErrors > 0) out.push('errors ✗');
+  return out.join(', ');
+}
+
+/** Runs the seed CLI on `dataDir` (progress on our stderr) and returns its summary line. */
+function seed(dataDir: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/seed-cities.ts'], {
+      cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    p.once('error', reject);
+    p.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`seed:cities exited with ${code}:\n${out}`))));
+  });
+}
+
+/**
+ * Writes the id of every `city` area served at `base` into `file`, one per line.
+ * @returns how many. @throws Error when there are none.
+ */
+async function writeCityIds(base: string, file: string): Promise<number> {
+  const ids: number[] = [];
+  let path: string | undefined = '/areas?type=city&limit=1000';
+  while (path !== undefined) {
+    const res: Response = await fetch(base + path);
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
+    for (const a of (await res.json()) as { id: number }[]) ids.push(a.id);
+    path = /<([^>]+)>; rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
+  }
+  if (ids.length === 0) throw new Error('no city in the data dir: run `npm run seed:cities` on it first, or leave BENCH_DATA_DIR unset');
+  writeFileSync(file, `${ids.join('\n')}\n`);
+  return ids.length;
+}
+
+/** Settings from the environment. @throws ConfigError on a bad value. */
+function settings() {
+  const list = (name: string, fallback: string) => (process.env[name] || fallback).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const connections = list('BENCH_CONNECTIONS', '100,200').map(Number);
+  if (connections.some((c) => !Number.isSafeInteger(c) || c < 1))
+    throw new ConfigError(`Invalid configuration:\n  BENCH_CONNECTIONS=${JSON.stringify(process.env.BENCH_CONNECTIONS)}: must be positive integers, comma-separated`);
+  const keys = list('BENCH_SCENARIOS', SCENARIOS.map((s) => s.key).join(','));
+  const unknown = keys.filter((k) => !SCENARIOS.some((s) => s.key === k));
+  if (unknown.length > 0)
+    throw new ConfigError(`Invalid configuration:\n  BENCH_SCENARIOS: unknown ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.key).join(', ')}`);
+  return {
+    duration: intEnv('BENCH_DURATION', 10),
+    warmup: intEnv('BENCH_WARMUP', 3, 0),
+    threads: intEnv('BENCH_THREADS', 1),
+    repeat: intEnv('BENCH_REPEAT', 1),
+    connections,
+    scenarios: SCENARIOS.filter((s) => keys.includes(s.key)),
+    dataDir: process.env.BENCH_DATA_DIR || undefined,
+    cpuProf: process.env.BENCH_CPU_PROF || undefined,
+  };
+}
+
+/** The command line that reproduces this run: the BENCH_ and server settings that were set. */
+function commandLine(): string {
+  const shown = ['BENCH_DURATION', 'BENCH_WARMUP', 'BENCH_REPEAT', 'BENCH_CONNECTIONS', 'BENCH_THREADS', 'BENCH_SCENARIOS', 'PARTITIONS', 'CACHE_MAX', 'ACTOR_CONCURRENCY'];
+  const env = shown.filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
+  return [...env, 'npm run bench:load'].join(' ');
+}
+
+const opts = settingsOrExit(settings);
+const wrk = wrkVersion();
+if (wrk === undefined) {
+  process.stderr.write('bench:load needs wrk, which is not installed. On Debian/Ubuntu: apt-get update && apt-get install -y wrk\n');
+  process.exit(1);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'sortie-bench-'));
+const dataDir = opts.dataDir ?? join(work, 'data');
+const children: Child[] = [];
+const abort = new AbortController();
+let stopping: Promise<void> | undefined;
+/** Stops wrk and both servers (once) and removes the temp dir unless a log is worth keeping. */
+const cleanup = (keepLogs: boolean) => (stopping ??= (async () => {
+  abort.abort();
+  await Promise.all(children.map((c) => c.stop()));
+  if (!keepLogs) rmSync(work, { recursive: true, force: true });
+  else if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+})());
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanup(false).then(() => process.exit(130)));
+
+try {
+  let seedLine = `reused ${dataDir} (BENCH_DATA_DIR)`;
+  if (opts.dataDir === undefined) {
+    process.stderr.write(`bench:load: seeding the cities into ${dataDir}\n`);
+    seedLine = (await seed(dataDir)).replace(/^seed:cities /, '');
+  }
+
+  const [ceilingPort, sortiePort] = [await freePort(), await freePort()];
+  const ceiling = startChild('ceiling', ['--import', 'tsx', 'bench/ceiling.ts'], { PORT: String(ceilingPort) }, ROOT, join(work, 'ceiling.log'));
+  children.push(ceiling);
+  const profArgs: string[] = [];
+  if (opts.cpuProf !== undefined) {
+    mkdirSync(opts.cpuProf, { recursive: true });
+    profArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`);
+  }
+  const sortie = startChild('sortie', [...profArgs, '--import', 'tsx', 'src/main.ts'], {
+    PORT: String(sortiePort), HOST: '127.0.0.1', ADMIN_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT: 'off',
+  }, ROOT, join(work, 'sortie.log'));
+  children.push(sortie);
+  const urls = { ceiling: `http://127.0.0.1:${ceilingPort}`, sortie: `http://127.0.0.1:${sortiePort}` };
+  await Promise.all([waitFor200(`${urls.ceiling}/`, ceiling), waitFor200(`${urls.sortie}/health`, sortie)]);
+
+  const idsFile = join(work, 'ids.txt');
+  const cityCount = await writeCityIds(urls.sortie, idsFile);
+  const scripts = writeScripts(work, idsFile, Date.now().toString(36));
+  const header = `bench:load: ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}, Node ${process.version}, ${wrk} `
+    + `(${opts.threads} thread${opts.threads === 1 ? '' : 's'}), ${opts.duration} s per run (median of ${opts.repeat}) after ${opts.warmup} s warm-up; ${cityCount} cities; seed: ${seedLine}`;
+  console.log(`${header}\n\n${TABLE_HEADER}`);
+
+  const rows: Row[] = [];
+  for (const s of opts.scenarios) {
+    const job = (connections: number, duration: number) =>
+      runWrk({ url: urls[s.server] + s.path, script: scripts[s.script], connections, threads: opts.threads, duration, signal: abort.signal });
+    if (opts.warmup > 0) await job(Math.max(...opts.connections), opts.warmup);
+    for (const connections of opts.connections) {
+      const runs: WrkResult[] = [];
+      for (let i = 0; i < opts.repeat; i++) runs.push(await job(connections, opts.duration));
+      const r = runs.sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!;
+      const ceilingRow = rows.find((x) => x.scenario === SCENARIOS[0]!.label && x.connections === connections);
+      const ofCeiling = s.server === 'ceiling' || ceilingRow === undefined ? undefined : r.reqPerSec / ceilingRow.reqPerSec;
+      const row: Row = { ...r, scenario: s.label, connections, ofCeiling, aims: aims(s, connections, r, ofCeiling), load: loadavg()[0] ?? 0 };
+      rows.push(row);
+      console.log(tableRow(row));
+    }
+  }
+
+  const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  if (opts.scenarios.length < SCENARIOS.length) console.log(`\npartial run (BENCH_SCENARIOS): ${RESULTS} left as is`);
+  else {
+    writeSection(RESULTS, '## Load', [
+      `${date} UTC. Machine: 2 cores, noisy (the server, its actor threads and wrk share them); ${header.replace(/^bench:load: /, '')}.`,
+      '',
+      `Command: \`${commandLine()}\``,
+      '',
+      'Each server runs in its own process; wrk is a third. Percentiles are wrk\'s (from its latency histogram, '
+        + `via the Lua \`done\` hook); "errors" counts status ≥ 400 and socket errors; "of ceiling" compares with the bare `
+        + 'uWS server at the same connection count, driven with the same random `/areas/<id>` requests; "load avg" is the '
+        + '1-minute load average after the row (about 2 is ours: server + wrk; more means other work shared the cores).',
+      '',
+      TABLE_HEADER,
+      ...rows.map(tableRow),
+    ].join('\n'));
+    console.log(`\nwritten to ${RESULTS} ("## Load")`);
+  }
+  await cleanup(false);
+} catch (err) {
+  await cleanup(true);
+  process.stderr.write(`bench:load failed: ${err instanceof Error ? err.stack : String(err)}\nlogs kept in ${work}\n`);
+  process.exit(1);
+}

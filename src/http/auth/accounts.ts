@@ -1,0 +1,152 @@
+import { TOKEN_RULES, type Caller } from '../../core/auth/claims.ts';
+import { hashAlgorithm } from '../../core/auth/password.ts';
+import { authProblems } from '../../core/auth/problems.ts';
+import { newRefreshToken, refreshTokenHash } from '../../core/auth/refresh.ts';
+import { problems } from '../../core/errors.ts';
+import type { SessionGrant } from '../../core/schemas/sessions.ts';
+import type { UserExport } from '../../core/schemas/user-export.ts';
+import { normaliseEmail, toUser, type LoginRequest, type RegisterRequest, type Role, type TokenPair, type User, type UserRecord, type UserRegisterArgs } from '../../core/schemas/users.ts';
+import { prefixRange, sessionsOf, tokensOf } from '../../store/accounts.ts';
+import type { Store } from '../../store/store.ts';
+import type { CommandBus, CommandMeta } from '../../workers/command-bus.ts';
+import { ipKey } from './client-ip.ts';
+import type { Passwords } from './passwords.ts';
+import type { FixedWindowLimiter } from './ratelimit.ts';
+import type { TokenService } from './tokens.ts';
+
+/** Windows of login attempts (15 min): per email and per client IP. */
+export interface LoginLimits {
+  account: FixedWindowLimiter;
+  ip: FixedWindowLimiter;
+}
+
+export interface AccountDeps {
+  store: Store;
+  bus: CommandBus;
+  tokens: TokenService;
+  passwords: Passwords;
+  /** Normalised emails of ADMIN_EMAILS. */
+  adminEmails: ReadonlySet<string>;
+  loginLimits: LoginLimits;
+}
+
+/** The auth flows send their server-only commands without an idempotency key: their answers hold fresh secrets. */
+const SERVER: CommandMeta = { principal: 'anon', fromServer: true };
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Parses ADMIN_EMAILS (comma-separated) into normalised emails. */
+export function adminEmailSet(list: string): Set<string> {
+  return new Set(list.split(',').map(normaliseEmail).filter((e) => e !== ''));
+}
+
+/**
+ * The account flows of the front thread (API.md, "Auth and users"): passwords are hashed here (see
+ * passwords.ts), access tokens signed here, and every write goes through the CommandBus to an actor.
+ * Reads of the caller's own data (`GET /me`, export) come straight from LMDB.
+ */
+export class Accounts {
+  constructor(private readonly d: AccountDeps) {}
+
+  /** The role an account acts with: `admin` when its email is in ADMIN_EMAILS, else the stored one. */
+  roleOf(user: Pick<User, 'email' | 'role'>): Role {
+    return this.d.adminEmails.has(user.email) ? 'admin' : user.role;
+  }
+
+  /** `user` as the API shows it: public fields, effective role. */
+  view(user: User): User {
+    return { ...user, role: this.roleOf(user) };
+  }
+
+  /**
+   * `POST /auth/register`. The email index is checked here only to spare a hash; the actor checks it
+   * again inside the write transaction, which is what makes it unique.
+   * @throws Problem 409 `email-taken`; 503 when hashing is saturated.
+   */
+  async register(body: RegisterRequest): Promise<TokenPair> {
+    if (this.d.store.usersByEmail.doesExist(body.email)) throw authProblems.emailTaken(body.email);
+    const refresh = newRefreshToken();
+    const args: UserRegisterArgs = {
+      email: body.email, password_hash: await this.d.passwords.hash(body.password),
+      first_name: body.first_name, last_name: body.last_name, refresh_hash: refresh.hash,
+    };
+    if (body.phone !== undefined) args.phone = body.phone;
+    const r = await this.d.bus.execute('users.register', args, SERVER);
+    return this.pair(r.value as SessionGrant, refresh.token);
+  }
+
+  /**
+   * `POST /auth/login`. Every attempt is counted per email and per client IP before the password is
+   * checked (so parallel guesses are counted too); success clears the email's count and refunds the IP's.
+   * Unknown email and wrong password get the same 401 after the same amount of hashing.
+   * @throws Problem 401 `invalid-credentials`; 429 past LOGIN_FAILURES_PER_ACCOUNT/PER_IP in 15 min.
+   */
+  async login(body: LoginRequest, ip: string): Promise<TokenPair> {
+    const { account, ip: perIp } = this.d.loginLimits;
+    const ipk = ipKey(ip);
+    const now = Date.now();
+    for (const s of [account.hit(body.email, now), perIp.hit(ipk, now)])
+      if (s.exceeded) throw problems.tooManyRequests(s.resetS, `Too many login attempts; retry in ${s.resetS} s.`);
+    const id = this.d.store.usersByEmail.get(body.email);
+    const user = id === undefined ? undefined : this.d.store.users.get(id);
+    if (!(await this.d.passwords.check(body.password, user?.password_hash)) || user === undefined) throw authProblems.invalidCredentials();
+    account.reset(body.email);
+    perIp.undo(ipk);
+    const refresh = newRefreshToken();
+    const r = await this.d.bus.execute('sessions.open', { user_id: user.id, refresh_hash: refresh.hash }, SERVER);
+    return this.pair(r.value as SessionGrant, refresh.token);
+  }
+
+  /**
+   * `POST /auth/refresh`: exchanges a refresh token for a new pair.
+   * @throws Problem 401 `invalid-refresh-token`, or `refresh-token-reused` (its whole session is now revoked).
+   */
+  async refresh(token: string): Promise<TokenPair> {
+    const next = newRefreshToken();
+    const r = await this.d.bus.execute('sessions.refresh', { refresh_hash: refreshTokenHash(token), next_hash: next.hash }, SERVER);
+    return this.pair(r.value as SessionGrant, next.token);
+  }
+
+  /** `POST /auth/logout`: revokes the session of the refresh token (an unknown one is not an error). */
+  async logout(token: string): Promise<void> {
+    await this.d.bus.execute('sessions.revoke', { refresh_hash: refreshTokenHash(token) }, SERVER);
+  }
+
+  /** `GET /me`. @throws Problem 401 when the account was deleted meanwhile. */
+  me(caller: Caller): User {
+    return this.view(toUser(this.load(caller.id)));
+  }
+
+  /** `GET /me/export`: everything stored about the caller (core/schemas/user-export.ts). */
+  export(caller: Caller): UserExport {
+    const { store } = this.d;
+    const user = this.load(caller.id);
+    return {
+      exported_at: iso(Date.now()),
+      user: { ...this.view(toUser(user)), updated_at: user.updated_at },
+      password: { algorithm: hashAlgorithm(user.password_hash) },
+      sessions: sessionsOf(store, user.id).map((s) => ({
+        id: s.id, created_at: iso(s.created_at), last_used_at: iso(s.last_used_at), expires_at: iso(s.expires_at),
+        revoked_at: s.revoked_at === null ? null : iso(s.revoked_at),
+        refresh_tokens: tokensOf(store, s.id).map(([, t]) => ({
+          issued_at: iso(t.issued_at), expires_at: iso(t.expires_at), used_at: t.used_at === null ? null : iso(t.used_at),
+        })),
+      })),
+      idempotency_keys: [...store.idempotency.getRange(prefixRange(user.id))].map(({ key, value }) => ({ key: key[1], created_at: iso(value.created_at) })),
+    };
+  }
+
+  private load(id: string): UserRecord {
+    const user = this.d.store.users.get(id);
+    if (user === undefined) throw problems.invalidToken('The account of this access token no longer exists.');
+    return user;
+  }
+
+  private async pair(grant: SessionGrant, refreshToken: string): Promise<TokenPair> {
+    if (grant.status === 'reused') throw authProblems.refreshTokenReused();
+    const user = this.view(grant.user);
+    return {
+      access_token: await this.d.tokens.issue(user), refresh_token: refreshToken, token_type: 'Bearer',
+      expires_in: TOKEN_RULES.accessTtlS, user,
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import type { Config } from '../../config.ts';
+import { OWASP_SCRYPT } from '../../core/auth/password.ts';
+import type { Logger } from '../../log.ts';
+import type { Store } from '../../store/store.ts';
+import type { CommandBus } from '../../workers/command-bus.ts';
+import { Accounts, adminEmailSet } from './accounts.ts';
+import { clientIpResolver } from './client-ip.ts';
+import { Gate } from './gate.ts';
+import { loadKeyRing } from './keys.ts';
+import { Passwords } from './passwords.ts';
+import { FixedWindowLimiter } from './ratelimit.ts';
+import { TokenService } from './tokens.ts';
+
+/** The public front's authentication: the gate every request passes, and the account flows. */
+export interface Auth {
+  gate: Gate;
+  accounts: Accounts;
+}
+
+const MINUTE_MS = 60_000;
+/** Window of the failed-login counters. */
+const LOGIN_WINDOW_MS = 15 * MINUTE_MS;
+/** Keys per limiter (~150 bytes each): past this, the least recently seen key is forgotten. */
+const MAX_KEYS = 100_000;
+
+/**
+ * Builds authentication from the configuration: the key ring (generating a development secret when
+ * needed), the token service, the password hasher (whose dummy hash is made before this resolves) and
+ * the request and login limits.
+ * @throws ConfigError on an unreadable key or a bad TRUST_PROXY entry.
+ */
+export async function startAuth(c: Config, store: Store, bus: CommandBus, log: Logger): Promise<Auth> {
+  const tokens = new TokenService(await loadKeyRing(c, log));
+  const passwords = new Passwords({ ...OWASP_SCRYPT, log2N: c.SCRYPT_COST_LOG2 });
+  await passwords.ready();
+  const gate = new Gate({
+    tokens,
+    accountExists: (id) => store.users.doesExist(id),
+    clientIp: clientIpResolver(c.TRUST_PROXY),
+    limits: c.RATE_LIMIT === 'off' ? undefined : {
+      anon: new FixedWindowLimiter(c.RATE_LIMIT_ANON, MINUTE_MS, MAX_KEYS),
+      user: new FixedWindowLimiter(c.RATE_LIMIT_USER, MINUTE_MS, MAX_KEYS),
+    },
+  });
+  const accounts = new Accounts({
+    store, bus, tokens, passwords, adminEmails: adminEmailSet(c.ADMIN_EMAILS),
+    loginLimits: {
+      account: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_MS, MAX_KEYS),
+      ip: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_IP, LOGIN_WINDOW_MS, MAX_KEYS),
+    },
+  });
+  return { gate, accounts };
+}

@@ -1,0 +1,101 @@
+import { connect } from 'node:net';
+
+/** What a raw HTTP/1.1 exchange produced. */
+export interface RawExchange {
+  /** Status code of the first response, or undefined when none arrived. */
+  status: number | undefined;
+  /** Lower-case headers of the first response. */
+  headers: Record<string, string>;
+  /** Body of the first response (by its Content-Length). */
+  body: string;
+  /** How the connection ended: closed by the server (FIN), reset, or still open at `timeoutMs`. */
+  end: 'close' | 'reset' | 'timeout';
+}
+
+/**
+ * Writes `chunks` to a fresh TCP connection to 127.0.0.1:`port` (for requests fetch cannot send:
+ * lying or missing Content-Length, oversized bodies the server refuses before reading) and reads
+ * until the server ends the connection, or `timeoutMs`. Write errors after the server closes
+ * (EPIPE, ECONNRESET) are expected and ignored.
+ */
+export function rawExchange(port: number, chunks: readonly (string | Buffer)[], timeoutMs = 5000): Promise<RawExchange> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const received: Buffer[] = [];
+    let reset = false;
+    const done = (end: RawExchange['end']) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ ...parseFirstResponse(Buffer.concat(received).toString('latin1')), end });
+    };
+    const timer = setTimeout(() => done('timeout'), timeoutMs);
+    socket.on('data', (c: Buffer) => received.push(c));
+    socket.on('error', () => { reset = true; });
+    socket.on('close', () => done(reset ? 'reset' : 'close'));
+    socket.on('connect', () => {
+      for (const c of chunks) socket.write(c);
+    });
+  });
+}
+
+/** One HTTP/1.1 response read off a raw socket. */
+export type RawResponse = Omit<RawExchange, 'end'>;
+
+function parseFirstResponse(text: string): RawResponse {
+  return parseResponseAt(text, 0)?.response ?? { status: undefined, headers: {}, body: '' };
+}
+
+/** Parses the response starting at `offset` of `text` (latin1) if it is complete; `next` is the offset after it. */
+function parseResponseAt(text: string, offset: number): { response: RawResponse; next: number } | undefined {
+  const headEnd = text.indexOf('\r\n\r\n', offset);
+  if (headEnd < 0) return undefined;
+  const [statusLine, ...lines] = text.slice(offset, headEnd).split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const l of lines) {
+    const i = l.indexOf(':');
+    headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+  }
+  const length = Number(headers['content-length'] ?? 0);
+  const bodyStart = headEnd + 4;
+  if (text.length < bodyStart + length) return undefined;
+  const body = Buffer.from(text.slice(bodyStart, bodyStart + length), 'latin1').toString('utf8');
+  return { response: { status: Number(statusLine?.split(' ')[1]), headers, body }, next: bodyStart + length };
+}
+
+/**
+ * Sends `requests` one after the other on one keep-alive connection, each once the previous response
+ * is complete (framed by its Content-Length, none meaning no body). Rejects after `timeoutMs`
+ * or when the server closes before answering them all.
+ */
+export function rawSequence(port: number, requests: readonly string[], timeoutMs = 5000): Promise<RawResponse[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const responses: RawResponse[] = [];
+    let text = '';
+    let offset = 0;
+    const finish = (err?: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (err === undefined) resolve(responses);
+      else reject(err);
+    };
+    const timer = setTimeout(() => finish(new Error(`no complete answer within ${timeoutMs} ms; got ${JSON.stringify(text)}`)), timeoutMs);
+    socket.on('connect', () => socket.write(requests[0] ?? ''));
+    socket.on('error', (err) => finish(err));
+    socket.on('close', () => finish(new Error(`connection closed after ${responses.length} of ${requests.length} responses: ${JSON.stringify(text)}`)));
+    socket.on('data', (c: Buffer) => {
+      text += c.toString('latin1');
+      for (let r = parseResponseAt(text, offset); r !== undefined; r = parseResponseAt(text, offset)) {
+        responses.push(r.response);
+        offset = r.next;
+        if (responses.length === requests.length) return finish();
+        socket.write(requests[responses.length] ?? '');
+      }
+    });
+  });
+}
+
+/** Head of an HTTP/1.1 request to `path` with the given extra header lines (each without CRLF). */
+export function requestHead(method: string, path: string, headerLines: readonly string[]): string {
+  return [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', ...headerLines, '', ''].join('\r\n');
+}

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { areaKey, commands, isCommandName } from '../../src/core/commands.ts';
+
+test('the catalog holds every area write, each under its own name', () => {
+  for (const name of ['areas.create', 'areas.update', 'areas.delete']) {
+    assert.ok(isCommandName(name), name);
+    assert.equal(commands[name as keyof typeof commands].name, name);
+  }
+});
+
+test('isCommandName refuses unknown names, including inherited object keys', () => {
+  for (const name of ['areas.drop', '', 'toString', '__proto__', 'constructor', 'hasOwnProperty']) assert.equal(isCommandName(name), false, name);
+});
+
+test('every command on one area shares that area\'s partition key', () => {
+  assert.equal(commands['areas.update'].partitionKey({ id: 42, patch: {} }), areaKey(42));
+  assert.equal(commands['areas.delete'].partitionKey({ id: 42 }), areaKey(42));
+  assert.equal(areaKey(42), 'area:42');
+});
+
+test('creates are keyed by external_ref when there is one (so duplicates meet on one actor), else spread', () => {
+  assert.equal(commands['areas.create'].partitionKey({ name: 'a', type: 'b' }), undefined);
+  assert.equal(commands['areas.create'].partitionKey({ name: 'a', type: 'b', external_ref: 'geonames:1' }), 'area-ref:geonames:1');
+});
