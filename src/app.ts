@@ -34,7 +34,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   });
   await partitions.ready();
   const bus = new CommandBus(partitions);
-  const reads = new AreaReads(store, config.CACHE_MAX);
+  const reads = new AreaReads(store, config.CACHE_MAX, config.PAGE_CACHE_BYTES);
   bus.onEvent((e) => reads.apply(e));
   const ws: WsStats = { connections: 0, messagesIn: 0, messagesOut: 0, slowConsumers: 0 };
   const metrics = config.METRICS === 'on'

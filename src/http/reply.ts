@@ -20,7 +20,7 @@ const PROBLEM_TYPE = 'application/problem+json';
 const statusLines = new Map<number, string>(Object.entries(STATUS_CODES).map(([c, t]) => [Number(c), `${c} ${t}`]));
 
 /** `200` with a JSON body already encoded. */
-export const json = (body: string, status = 200, headers?: Record<string, string>): Reply =>
+export const json = (body: string | Uint8Array, status = 200, headers?: Record<string, string>): Reply =>
   headers === undefined ? { status, body } : { status, body, headers };
 
 /** JSON-encodes `value` into a reply. */

@@ -1,4 +1,5 @@
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import type { ReadCacheStats } from '../http/area-reads.ts';
 import type { Store } from '../store/store.ts';
 import { RequestStats, type RouteRecorder } from './route-stats.ts';
 
@@ -6,7 +7,7 @@ import { RequestStats, type RouteRecorder } from './route-stats.ts';
 export interface FrontSources {
   store: Store;
   /** Read-cache counters and size. */
-  cache: () => { hits: number; misses: number; evictions: number; size: number; max: number };
+  cache: () => ReadCacheStats;
   /** Commands queued per partition. */
   queueDepths: () => number[];
   /** Every actor's series (getMetricsAsJSON form). */
@@ -61,6 +62,8 @@ export class FrontMetrics {
     counterFrom(this.registry, 'sortie_cache_hits_total', 'Read-cache hits.', () => cache().hits);
     counterFrom(this.registry, 'sortie_cache_misses_total', 'Read-cache misses (read from LMDB).', () => cache().misses);
     counterFrom(this.registry, 'sortie_cache_evictions_total', 'Read-cache entries evicted by the LRU.', () => cache().evictions);
+    counterFrom(this.registry, 'sortie_page_cache_hits_total', 'Collection pages served already encoded.', () => cache().pageHits);
+    counterFrom(this.registry, 'sortie_page_cache_misses_total', 'Collection pages built from the index and cached items.', () => cache().pageMisses);
     new Gauge({ name: 'sortie_cache_entries', help: 'Entries in the read cache.', registers, collect() { this.set(cache().size); } });
     new Gauge({ name: 'sortie_partition_queue_depth', help: 'Commands queued per partition.', labelNames: ['partition'], registers,
       collect() { sources.queueDepths().forEach((d, p) => this.set({ partition: String(p) }, d)); } });

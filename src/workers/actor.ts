@@ -37,24 +37,25 @@ function execute(cmd: CommandEnvelope, now: number): CommandOutcome {
 }
 
 /**
- * Runs one command (msgpack `CommandEnvelope`) and answers a msgpack `CommandOutcome`.
+ * Runs a batch of commands (msgpack `CommandEnvelope[]`, in arrival order) and answers their
+ * msgpack `CommandOutcome[]`, in the same order.
  *
- * The handler, the idempotency check and record run in one LMDB write transaction
- * (`env.transaction`: serialised with every other writer of the environment, in all threads).
- * The reply is sent only after `env.flushed`: with `overlappingSync` (lmdb-js default on Linux)
- * the commit promise means "committed and visible", `flushed` means "fsynced to disk" — the
- * meaning of a 2xx in sortie.
+ * The whole batch — each handler with its idempotency check and record — runs in one LMDB write
+ * transaction (`env.transaction`: serialised with every other writer of the environment, in all
+ * threads). The reply is sent only after `env.flushed`: with `overlappingSync` (lmdb-js default on
+ * Linux, with `noSync`/`noMetaSync` off) the commit promise means "committed and visible",
+ * `flushed` means "fsynced to disk" — the meaning of a 2xx in sortie.
  */
 export default async function run(task: Uint8Array): Promise<unknown> {
   const start = performance.now();
-  const cmd = unpackBytes<CommandEnvelope>(task);
-  const outcome = await store.env.transaction(() => {
+  const cmds = unpackBytes<CommandEnvelope[]>(task);
+  const outcomes = await store.env.transaction(() => {
     const now = Date.now();
-    return runIdempotent(store, cmd, now, () => execute(cmd, now));
+    return cmds.map((cmd) => runIdempotent(store, cmd, now, () => execute(cmd, now)));
   });
   await store.env.flushed;
-  metrics.observe(cmd.name, outcome.replayed === true ? 'replayed' : outcome.ok ? 'ok' : 'refused', start);
-  return move(packBytes(outcome));
+  outcomes.forEach((o, i) => metrics.observe((cmds[i] as CommandEnvelope).name, o.replayed === true ? 'replayed' : o.ok ? 'ok' : 'refused', start));
+  return move(packBytes(outcomes));
 }
 
 /** Piscina task `ready`: answers once this actor has loaded (its store is open). */

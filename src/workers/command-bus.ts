@@ -2,7 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { checkAccess } from '../core/auth/access.ts';
 import type { Caller } from '../core/auth/claims.ts';
 import { commands, isCommandName, type CommandEnvelope, type CommandSpec, type CommandName, type CommandOutcome, type DomainEvent } from '../core/commands.ts';
-import { packBytes, unpackBytes } from '../core/codec.ts';
+import { CommandBatcher } from './batcher.ts';
 import { Problem, problems } from '../core/errors.ts';
 import { bodyValidator, type Validator } from '../core/validate.ts';
 import { QueueFullError, type Partitions } from './partitions.ts';
@@ -39,7 +39,12 @@ export class CommandBus {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly partitions: Partitions) {}
+  private readonly batcher: CommandBatcher;
+
+  /** @param maxBatch commands per actor task (see CommandBatcher). */
+  constructor(private readonly partitions: Partitions, maxBatch = 256) {
+    this.batcher = new CommandBatcher(partitions, maxBatch);
+  }
 
   /** Registers a listener called synchronously for every event of every committed command. */
   onEvent(listener: (e: DomainEvent) => void): void {
@@ -72,7 +77,7 @@ export class CommandBus {
     this.inFlight++;
     let outcome: CommandOutcome;
     try {
-      outcome = unpackBytes<CommandOutcome>(await this.partitions.run(this.partitions.pick(key), packBytes(envelope)));
+      outcome = await this.batcher.submit(this.partitions.pick(key), envelope);
     } catch (err) {
       if (err instanceof QueueFullError) throw problems.unavailable('overloaded', 'Too many commands queued; retry shortly.');
       throw err;

@@ -8,9 +8,9 @@ export interface PartitionOptions {
   count: number;
   /** LMDB data directory, shared by every actor. */
   dataDir: string;
-  /** Commands in flight per actor; more lets LMDB group commits (DEPENDENCY-NOTES: ~1.7k/s at 1, ~36k/s at 64). */
+  /** Command batches in flight per actor; more lets LMDB group commits (DEPENDENCY-NOTES: ~1.7k/s at 1, ~36k/s at 64). */
   concurrency: number;
-  /** Queued commands per partition before `run` rejects with `QueueFullError`. */
+  /** Queued tasks (command batches) per partition before `run` rejects with `QueueFullError`. */
   maxQueue: number;
   /** Period of the idempotency-record sweep on partition 0, ms (0 disables). */
   sweepEveryMs: number;
@@ -36,6 +36,8 @@ export class Partitions {
       return new Piscina({
         filename,
         name: 'default',
+        // Piscina's per-task timing histograms cost 15–30% of POST throughput (bench/RESULTS.md) and nothing reads them.
+        recordTiming: false,
         minThreads: 1,
         maxThreads: 1,
         idleTimeout: Infinity,

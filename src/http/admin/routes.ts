@@ -69,7 +69,8 @@ export function adminRoutes(d: AdminDeps): RouteDef[] {
           uptime_s: Math.round((Date.now() - started) / 1000),
           partitions: d.partitions.queueDepths().map((queue_depth, partition) => ({ partition, queue_depth })),
           commands_in_flight: d.bus.pending,
-          cache: { entries: c.size, max: c.max, hits: c.hits, misses: c.misses, evictions: c.evictions, hit_ratio: lookups === 0 ? null : c.hits / lookups },
+          cache: { entries: c.size, max: c.max, hits: c.hits, misses: c.misses, evictions: c.evictions, hit_ratio: lookups === 0 ? null : c.hits / lookups,
+            page_hits: c.pageHits, page_misses: c.pageMisses },
           store: { bytes: storeBytes(d.store), entries: storeEntries(d.store) },
           ws: { connections: d.ws.connections },
         });

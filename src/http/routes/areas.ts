@@ -36,9 +36,8 @@ export function areaRoutes(bus: CommandBus, reads: AreaReads): RouteDef[] {
       handler(ctx): Reply {
         const q = validQuery(queryRecord(ctx.query));
         const limit = q.limit ?? LIMITS.pageDefault;
-        const page = reads.list(q.after ?? 0, limit, q.type);
-        const body = `[${page.items.join(',')}]`;
-        return page.next === undefined ? json(body) : json(body, 200, { Link: nextLink('/areas', q, page.next, limit) });
+        const page = reads.page(q.after ?? 0, limit, q.type);
+        return page.next === undefined ? json(page.body) : json(page.body, 200, { Link: nextLink('/areas', q, page.next, limit) });
       },
       doc: { operationId: 'listAreas', summary: 'List areas by id, optionally of one type.', tags, query: AreaListQuery,
         responses: { 200: { description: 'A page of areas; `Link: rel="next"` when more exist.', schema: Type.Array(Area), headers: { Link: 'RFC 8288 link to the next page.' } } },
