@@ -71,24 +71,37 @@ export interface RouteDef {
  * The RequestContext of one HTTP request. A class, so every request shares one hidden class and
  * `ip` lives on the prototype: an object literal with a getter got a fresh shape per request and
  * kept young-generation garbage alive (9–12 ms scavenges under load, bench/RESULTS.md).
+ *
+ * Headers are read from the live uWS request while the handler runs synchronously (most GETs
+ * need none of them); `keep()` copies them before the request dies, i.e. before any await.
  */
 class HttpContext implements RequestContext {
   body: Record<string, unknown> | undefined = undefined;
   user: Caller | undefined = undefined;
   private resolvedIp: string | undefined = undefined;
+  private kept: string[] | undefined = undefined;
 
   constructor(
     readonly method: string,
     readonly path: string,
     readonly query: string,
     readonly params: readonly string[],
-    private readonly headers: readonly string[],
+    private req: HttpRequest | undefined,
     private readonly res: HttpResponse,
     private readonly gate: Gate | undefined,
   ) {}
 
   header(name: KeptHeader): string {
-    return this.headers[KEPT_HEADERS.indexOf(name)] ?? '';
+    if (this.kept !== undefined) return this.kept[KEPT_HEADERS.indexOf(name)] ?? '';
+    return (this.req as HttpRequest).getHeader(name);
+  }
+
+  /** Copies the kept headers out of the uWS request; call before the synchronous part of the handler ends. */
+  keep(): void {
+    if (this.kept !== undefined) return;
+    const req = this.req as HttpRequest;
+    this.kept = KEPT_HEADERS.map((h) => req.getHeader(h));
+    this.req = undefined;
   }
 
   /** Client address: the peer, or what a trusted proxy says (read from uWS once, on first use, before any await). */
@@ -157,14 +170,13 @@ export class Router {
 
   private handle(def: RouteDef, paramCount: number, rec: RouteRecorder | undefined, res: HttpResponse, req: HttpRequest): void {
     const start = rec === undefined ? 0 : performance.now();
-    const headers: string[] = [];
-    for (const h of KEPT_HEADERS) headers.push(req.getHeader(h));
     const params: string[] = [];
     for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
     let onAbort: Promise<never> | undefined;
     let isAborted = false;
     const gate = this.opts.gate;
-    const ctx = new HttpContext(verbs[def.method], req.getUrl(), req.getQuery() ?? '', params, headers, res, gate);
+    const ctx = new HttpContext(verbs[def.method], req.getUrl(), req.getQuery() ?? '', params, req, res, gate);
+    if (def.body === true) ctx.keep();
     let out: Reply | Promise<Reply>;
     let extra: GateHeaders;
     try {
@@ -192,6 +204,7 @@ export class Router {
       rec?.done(out.status, start);
       return;
     }
+    ctx.keep();
     if (onAbort === undefined) res.onAborted(() => { isAborted = true; });
     const inFlight = this.opts.metrics?.inFlight;
     inFlight?.inc();
