@@ -51,7 +51,7 @@ const P99_AIM_CONNECTIONS = 200;
 interface Scenario {
   key: string;
   label: string;
-  server: 'ceiling' | 'sortie';
+  server: 'ceiling' | 'sortie' | 'sortieNoMetrics';
   /** Path given to wrk; scripts with a `request()` hook build their own. */
   path: string;
   script: keyof WrkScripts;
@@ -63,6 +63,7 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
   { key: 'ceiling', label: 'ceiling: bare uWS, fixed JSON', server: 'ceiling', path: '/', script: 'byId' },
   { key: 'by-id', label: 'GET /areas/{id} (random city)', server: 'sortie', path: '/', script: 'byId', minOfCeiling: 0.75 },
+  { key: 'by-id-no-metrics', label: 'GET /areas/{id}, METRICS=off', server: 'sortieNoMetrics', path: '/', script: 'byId' },
   { key: 'list-city', label: 'GET /areas?type=city&limit=100', server: 'sortie', path: '/areas?type=city&limit=100', script: 'get', minReqPerSec: 25_000 },
   { key: 'list', label: 'GET /areas (100 items)', server: 'sortie', path: '/areas', script: 'get', minReqPerSec: 25_000 },
   { key: 'post', label: 'POST /areas (durable)', server: 'sortie', path: '/areas', script: 'post', minReqPerSec: 20_000 },
@@ -77,6 +78,19 @@ function aims(s: Scenario, connections: number, r: WrkResult, ofCeiling: number 
   if (s.minOfCeiling !== undefined && ofCeiling !== undefined) mark(ofCeiling >= s.minOfCeiling, `≥ ${s.minOfCeiling * 100}% of ceiling`);
   if (r.badStatus + r.socketErrors > 0) out.push('errors ✗');
   return out.join(', ');
+}
+
+/** Issue 3: the cost of metrics on GET /areas/{id}, as the req/s difference between the same server with METRICS on and off. */
+function metricsCost(rows: Row[]): string[] {
+  const on = SCENARIOS.find((s) => s.key === 'by-id')!.label;
+  const off = SCENARIOS.find((s) => s.key === 'by-id-no-metrics')!.label;
+  return rows.filter((r) => r.scenario === on).flatMap((r) => {
+    const o = rows.find((x) => x.scenario === off && x.connections === r.connections);
+    if (o === undefined) return [];
+    const cost = (o.reqPerSec - r.reqPerSec) / o.reqPerSec;
+    return [`Metrics cost, GET /areas/{id} at ${r.connections} connections: ${Math.round(r.reqPerSec).toLocaleString('en')} req/s with METRICS=on, `
+      + `${Math.round(o.reqPerSec).toLocaleString('en')} with METRICS=off: ${(cost * 100).toFixed(1)}% (aim ≤ 5%) ${Math.abs(cost) <= 0.05 ? '✓' : '✗'}`];
+  });
 }
 
 /** Runs the seed CLI on `dataDir` (progress on our stderr) and returns its summary line. */
@@ -168,7 +182,7 @@ try {
     seedLine = (await seed(dataDir)).replace(/^seed:cities /, '');
   }
 
-  const [ceilingPort, sortiePort] = [await freePort(), await freePort()];
+  const [ceilingPort, sortiePort, bareMetricsPort] = [await freePort(), await freePort(), await freePort()];
   const ceiling = startChild('ceiling', ['--import', 'tsx', 'bench/ceiling.ts'], { PORT: String(ceilingPort) }, ROOT, join(work, 'ceiling.log'));
   children.push(ceiling);
   const profArgs: string[] = [];
@@ -176,12 +190,15 @@ try {
     mkdirSync(opts.cpuProf, { recursive: true });
     profArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`);
   }
-  const sortie = startChild('sortie', [...profArgs, '--import', 'tsx', 'src/main.ts'], {
-    PORT: String(sortiePort), HOST: '127.0.0.1', ADMIN_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT: 'off',
-  }, ROOT, join(work, 'sortie.log'));
+  const sortieEnv = { HOST: '127.0.0.1', ADMIN_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT: 'off' };
+  const sortie = startChild('sortie', [...profArgs, '--import', 'tsx', 'src/main.ts'], { ...sortieEnv, PORT: String(sortiePort) }, ROOT, join(work, 'sortie.log'));
   children.push(sortie);
-  const urls = { ceiling: `http://127.0.0.1:${ceilingPort}`, sortie: `http://127.0.0.1:${sortiePort}` };
-  await Promise.all([waitFor200(`${urls.ceiling}/`, ceiling), waitFor200(`${urls.sortie}/health`, sortie)]);
+  // The same server with METRICS=off on the same store (LMDB is multi-process), for the cost of metrics (issue 3).
+  const noMetrics = startChild('sortie-no-metrics', ['--import', 'tsx', 'src/main.ts'],
+    { ...sortieEnv, PORT: String(bareMetricsPort), METRICS: 'off' }, ROOT, join(work, 'sortie-no-metrics.log'));
+  children.push(noMetrics);
+  const urls = { ceiling: `http://127.0.0.1:${ceilingPort}`, sortie: `http://127.0.0.1:${sortiePort}`, sortieNoMetrics: `http://127.0.0.1:${bareMetricsPort}` };
+  await Promise.all([waitFor200(`${urls.ceiling}/`, ceiling), waitFor200(`${urls.sortie}/health`, sortie), waitFor200(`${urls.sortieNoMetrics}/health`, noMetrics)]);
 
   const idsFile = join(work, 'ids.txt');
   const cityCount = await writeCityIds(urls.sortie, idsFile);
@@ -207,6 +224,7 @@ try {
     }
   }
 
+  console.log(['', ...metricsCost(rows)].join('\n'));
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
   if (opts.scenarios.length < SCENARIOS.length) console.log(`\npartial run (BENCH_SCENARIOS): ${RESULTS} left as is`);
   else {
@@ -222,6 +240,8 @@ try {
       '',
       TABLE_HEADER,
       ...rows.map(tableRow),
+      '',
+      ...metricsCost(rows),
     ].join('\n'));
     console.log(`\nwritten to ${RESULTS} ("## Load")`);
   }
