@@ -37,11 +37,14 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   const reads = new AreaReads(store, config.CACHE_MAX, config.PAGE_CACHE_BYTES);
   bus.onEvent((e) => reads.apply(e));
   const ws: WsStats = { connections: 0, messagesIn: 0, messagesOut: 0, slowConsumers: 0 };
+  const auth = await startAuth(config, store, bus, log);
   const metrics = config.METRICS === 'on'
-    ? new FrontMetrics({ store, cache: () => reads.stats(), queueDepths: () => partitions.queueDepths(), actorMetrics: () => partitions.metrics(), ws: () => ws })
+    ? new FrontMetrics({
+      store, cache: () => reads.stats(), queueDepths: () => partitions.queueDepths(), actorMetrics: () => partitions.metrics(), ws: () => ws,
+      rateLimitRejections: () => Object.fromEntries(Object.entries(auth.limiters).map(([scope, l]) => [scope, l.rejections])),
+    })
     : undefined;
   const deps = { bus, reads, log, lifecycle, metrics, ws };
-  const auth = await startAuth(config, store, bus, log);
   const http = await startPublic({
     host: config.HOST, port: config.PORT, bodyLimit: config.BODY_LIMIT,
     wsMaxBackpressure: config.WS_MAX_BACKPRESSURE, wsIdleTimeout: config.WS_IDLE_TIMEOUT, version,

@@ -14,6 +14,8 @@ export interface FrontSources {
   actorMetrics: () => Promise<unknown[]>;
   /** WebSocket counters. */
   ws: () => WsStats;
+  /** Requests refused with 429 since start, by limiter scope. */
+  rateLimitRejections: () => Record<string, number>;
 }
 
 /** Counters kept by the WebSocket front (plain numbers: cheap, and there with metrics off). */
@@ -58,6 +60,14 @@ export class FrontMetrics {
     counterFrom(this.registry, 'sortie_ws_messages_out_total', 'WebSocket frames sent: replies, plus one per subscriber per published event.', () => ws().messagesOut);
     counterFrom(this.registry, 'sortie_ws_slow_consumers_total', 'WebSockets closed (1013) for a backlog over WS_MAX_BACKPRESSURE.', () => ws().slowConsumers);
 
+    const seenRejections = new Map<string, number>();
+    new Counter({ name: 'sortie_rate_limit_rejections_total', help: 'Requests and logins refused with 429, by limiter scope.', labelNames: ['scope'], registers,
+      collect() {
+        for (const [scope, n] of Object.entries(sources.rateLimitRejections())) {
+          this.inc({ scope }, n - (seenRejections.get(scope) ?? 0));
+          seenRejections.set(scope, n);
+        }
+      } });
     const cache = sources.cache;
     counterFrom(this.registry, 'sortie_cache_hits_total', 'Read-cache hits.', () => cache().hits);
     counterFrom(this.registry, 'sortie_cache_misses_total', 'Read-cache misses (read from LMDB).', () => cache().misses);

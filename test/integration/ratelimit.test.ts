@@ -7,6 +7,7 @@
  * client address and starts with fresh windows.
  */
 import assert from 'node:assert/strict';
+import parse from 'parse-prometheus-text-format';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { bearer, newAccount, querySocket, register, upgradeStatus } from '../helpers/auth.ts';
@@ -70,6 +71,9 @@ describe('request windows', () => {
     const other = await fetch(`${server.url}/health`, { headers: from(freshIp()) });
     await other.text();
     assert.equal(limits(other).remaining, ANON - 1);
+    const metrics = parse(await (await fetch(`${server.adminUrl}/metrics`)).text());
+    const rejected = metrics.find((f) => f.name === 'sortie_rate_limit_rejections_total')?.metrics.find((m) => m.labels?.scope === 'anon');
+    assert.ok(Number(rejected?.value) >= 1, 'the 429 is counted in sortie_rate_limit_rejections_total{scope="anon"}');
   });
 
   test('X-Forwarded-For is walked from the right: a forged left-hand entry does not open a new window', async () => {

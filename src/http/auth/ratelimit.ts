@@ -24,6 +24,8 @@ interface Window {
  */
 export class FixedWindowLimiter {
   private readonly windows: LRUCache<string, Window>;
+  /** Hits refused (over the limit) since start, for metrics. */
+  rejections = 0;
 
   constructor(readonly limit: number, readonly windowMs: number, maxKeys: number) {
     this.windows = new LRUCache<string, Window>({ max: maxKeys });
@@ -34,7 +36,9 @@ export class FixedWindowLimiter {
     const w = this.current(key, now) ?? { count: 0, endsAt: now + this.windowMs };
     w.count++;
     this.windows.set(key, w);
-    return this.state(w, now);
+    const state = this.state(w, now);
+    if (state.exceeded) this.rejections++;
+    return state;
   }
 
   /** Takes back one request of `key` counted by `hit` (e.g. a login that turned out right). */

@@ -15,6 +15,8 @@ import { TokenService } from './tokens.ts';
 export interface Auth {
   gate: Gate;
   accounts: Accounts;
+  /** Every limiter by scope (`anon`, `user`, `login_account`, `login_ip`), for metrics. */
+  limiters: Record<string, FixedWindowLimiter>;
 }
 
 const MINUTE_MS = 60_000;
@@ -33,21 +35,20 @@ export async function startAuth(c: Config, store: Store, bus: CommandBus, log: L
   const tokens = new TokenService(await loadKeyRing(c, log));
   const passwords = new Passwords({ ...OWASP_SCRYPT, log2N: c.SCRYPT_COST_LOG2 });
   await passwords.ready();
+  const requests = c.RATE_LIMIT === 'off' ? undefined : {
+    anon: new FixedWindowLimiter(c.RATE_LIMIT_ANON, MINUTE_MS, MAX_KEYS),
+    user: new FixedWindowLimiter(c.RATE_LIMIT_USER, MINUTE_MS, MAX_KEYS),
+  };
+  const logins = {
+    account: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_MS, MAX_KEYS),
+    ip: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_IP, LOGIN_WINDOW_MS, MAX_KEYS),
+  };
   const gate = new Gate({
     tokens,
     accountExists: (id) => store.users.doesExist(id),
     clientIp: clientIpResolver(c.TRUST_PROXY),
-    limits: c.RATE_LIMIT === 'off' ? undefined : {
-      anon: new FixedWindowLimiter(c.RATE_LIMIT_ANON, MINUTE_MS, MAX_KEYS),
-      user: new FixedWindowLimiter(c.RATE_LIMIT_USER, MINUTE_MS, MAX_KEYS),
-    },
+    limits: requests,
   });
-  const accounts = new Accounts({
-    store, bus, tokens, passwords, adminEmails: adminEmailSet(c.ADMIN_EMAILS),
-    loginLimits: {
-      account: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_MS, MAX_KEYS),
-      ip: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_IP, LOGIN_WINDOW_MS, MAX_KEYS),
-    },
-  });
-  return { gate, accounts };
+  const accounts = new Accounts({ store, bus, tokens, passwords, adminEmails: adminEmailSet(c.ADMIN_EMAILS), loginLimits: logins });
+  return { gate, accounts, limiters: { ...requests, login_account: logins.account, login_ip: logins.ip } };
 }
