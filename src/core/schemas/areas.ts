@@ -11,18 +11,18 @@ const externalRef = Type.String({
   description: 'Unique reference in an outside data set (e.g. `geonames:2988507`); a second area with the same one is a 409.',
 });
 
+/** The fields a client writes. */
+const writable = {
+  name,
+  type,
+  location: Type.Optional(GeoPoint),
+  population: Type.Optional(population),
+  country: Type.Optional(country),
+  external_ref: Type.Optional(externalRef),
+};
+
 /** Body of `POST /areas` and args of the `areas.create` command. */
-export const AreaCreate = Type.Object(
-  {
-    name,
-    type,
-    location: Type.Optional(GeoPoint),
-    population: Type.Optional(population),
-    country: Type.Optional(country),
-    external_ref: Type.Optional(externalRef),
-  },
-  { additionalProperties: false, $id: 'AreaCreate' },
-);
+export const AreaCreate = Type.Object(writable, { additionalProperties: false, $id: 'AreaCreate' });
 export type AreaCreate = Static<typeof AreaCreate>;
 
 /**
@@ -57,12 +57,7 @@ export type AreaDeleteArgs = Static<typeof AreaDeleteArgs>;
 export const Area = Type.Object(
   {
     id: IntegerId('Area id, assigned by the server.'),
-    name,
-    type,
-    location: Type.Optional(GeoPoint),
-    population: Type.Optional(population),
-    country: Type.Optional(country),
-    external_ref: Type.Optional(externalRef),
+    ...writable,
     created_at: Timestamp('Creation time (UTC).'),
     updated_at: Timestamp('Last change (UTC).'),
   },
