@@ -31,6 +31,15 @@ export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): 
   });
 }
 
+/**
+ * A copy of `schema` without `$id`s. Our `$id`s only name OpenAPI components; left in, ajv registers
+ * each one globally and refuses a second compile of a schema that was already compiled nested in
+ * another (e.g. AreaPatch inside AreaUpdateArgs), making start-up depend on import order.
+ */
+function withoutIds(schema: unknown): object {
+  return JSON.parse(JSON.stringify(schema), (key, value: unknown) => (key === '$id' ? undefined : value)) as object;
+}
+
 function wrap<T>(fn: ValidateFunction, what: string): Validator<T> {
   return (input: unknown) => {
     if (fn(input)) return input as T;
@@ -54,7 +63,7 @@ function dedupe(errors: FieldError[]): FieldError[] {
  * @throws Problem 400 `validation-error` from the returned function.
  */
 export function bodyValidator<S extends TSchema>(schema: S, what = 'request body'): Validator<Static<S>> {
-  return wrap(bodies.compile(schema), what);
+  return wrap(bodies.compile(withoutIds(schema)), what);
 }
 
 /**
@@ -62,5 +71,5 @@ export function bodyValidator<S extends TSchema>(schema: S, what = 'request body
  * @throws Problem 400 `validation-error` from the returned function.
  */
 export function queryValidator<S extends TSchema>(schema: S): Validator<Static<S>> {
-  return wrap(queries.compile(schema), 'query string');
+  return wrap(queries.compile(withoutIds(schema)), 'query string');
 }

@@ -61,7 +61,8 @@ export class AreaReads {
       max,
       dispose: (_v, _k, reason) => { if (reason === 'evict') this.counts.evictions++; },
     });
-    this.pages = new LRUCache<string, CachedPage>({ maxSize: pageBytes, sizeCalculation: (p) => p.body.length + 64 });
+    // A page larger than maxSize is not kept, so PAGE_CACHE_BYTES=0 turns the page cache off.
+    this.pages = new LRUCache<string, CachedPage>({ maxSize: Math.max(1, pageBytes), sizeCalculation: (p) => p.body.length + 64 });
   }
 
   /** Counters and size for metrics and stats. */
