@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/auth.ts`: what authentication costs on a read (issue 4). Starts the real server
+ * `npm run bench:auth`: what authentication costs on a read (issue 4). Starts the real server
  * (RATE_LIMIT=off unless set, LOG_LEVEL=warn) on a free port of 127.0.0.1 with a fresh DATA_DIR,
  * creates one area and one account, then drives with wrk, alternately, BENCH_REPEAT times each:
  *
