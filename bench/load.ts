@@ -55,15 +55,17 @@ interface Scenario {
   /** Path given to wrk; scripts with a `request()` hook build their own. */
   path: string;
   script: keyof WrkScripts;
+  /** Scenarios with the same group alternate run by run (see the main loop). */
+  group?: string;
   /** Issue 2's throughput aim, if any: req/s, or a share of the ceiling. */
   minReqPerSec?: number;
   minOfCeiling?: number;
 }
 
 const SCENARIOS: Scenario[] = [
-  { key: 'ceiling', label: 'ceiling: bare uWS, fixed JSON', server: 'ceiling', path: '/', script: 'byId' },
-  { key: 'by-id', label: 'GET /areas/{id} (random city)', server: 'sortie', path: '/', script: 'byId', minOfCeiling: 0.75 },
-  { key: 'by-id-no-metrics', label: 'GET /areas/{id}, METRICS=off', server: 'sortieNoMetrics', path: '/', script: 'byId' },
+  { key: 'ceiling', label: 'ceiling: bare uWS, fixed JSON', server: 'ceiling', path: '/', script: 'byId', group: 'by-id' },
+  { key: 'by-id', label: 'GET /areas/{id} (random city)', server: 'sortie', path: '/', script: 'byId', minOfCeiling: 0.75, group: 'by-id' },
+  { key: 'by-id-no-metrics', label: 'GET /areas/{id}, METRICS=off', server: 'sortieNoMetrics', path: '/', script: 'byId', group: 'by-id' },
   { key: 'list-city', label: 'GET /areas?type=city&limit=100', server: 'sortie', path: '/areas?type=city&limit=100', script: 'get', minReqPerSec: 25_000 },
   { key: 'list', label: 'GET /areas (100 items)', server: 'sortie', path: '/areas', script: 'get', minReqPerSec: 25_000 },
   { key: 'post', label: 'POST /areas (durable)', server: 'sortie', path: '/areas', script: 'post', minReqPerSec: 20_000 },
@@ -208,19 +210,29 @@ try {
   console.log(`${header}\n\n${TABLE_HEADER}`);
 
   const rows: Row[] = [];
+  // Scenarios of one group alternate run by run, so their ratios (of ceiling, metrics on/off) compare
+  // the same minutes of this noisy machine.
+  const groups: Scenario[][] = [];
   for (const s of opts.scenarios) {
-    const job = (connections: number, duration: number) =>
-      runWrk({ url: urls[s.server] + s.path, script: scripts[s.script], connections, threads: opts.threads, duration, signal: abort.signal });
-    if (opts.warmup > 0) await job(Math.max(...opts.connections), opts.warmup);
+    const g = s.group === undefined ? undefined : groups.find((x) => x[0]?.group === s.group);
+    if (g === undefined) groups.push([s]);
+    else g.push(s);
+  }
+  const job = (s: Scenario, connections: number, duration: number) =>
+    runWrk({ url: urls[s.server] + s.path, script: scripts[s.script], connections, threads: opts.threads, duration, signal: abort.signal });
+  for (const group of groups) {
+    if (opts.warmup > 0) for (const s of group) await job(s, Math.max(...opts.connections), opts.warmup);
     for (const connections of opts.connections) {
-      const runs: WrkResult[] = [];
-      for (let i = 0; i < opts.repeat; i++) runs.push(await job(connections, opts.duration));
-      const r = runs.sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!;
-      const ceilingRow = rows.find((x) => x.scenario === SCENARIOS[0]!.label && x.connections === connections);
-      const ofCeiling = s.server === 'ceiling' || ceilingRow === undefined ? undefined : r.reqPerSec / ceilingRow.reqPerSec;
-      const row: Row = { ...r, scenario: s.label, connections, ofCeiling, aims: aims(s, connections, r, ofCeiling), load: loadavg()[0] ?? 0 };
-      rows.push(row);
-      console.log(tableRow(row));
+      const runs = group.map(() => [] as WrkResult[]);
+      for (let i = 0; i < opts.repeat; i++) for (const [k, s] of group.entries()) runs[k]!.push(await job(s, connections, opts.duration));
+      for (const [k, s] of group.entries()) {
+        const r = runs[k]!.sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs[k]!.length / 2)]!;
+        const ceilingRow = rows.find((x) => x.scenario === SCENARIOS[0]!.label && x.connections === connections);
+        const ofCeiling = s.server === 'ceiling' || ceilingRow === undefined ? undefined : r.reqPerSec / ceilingRow.reqPerSec;
+        const row: Row = { ...r, scenario: s.label, connections, ofCeiling, aims: aims(s, connections, r, ofCeiling), load: loadavg()[0] ?? 0 };
+        rows.push(row);
+        console.log(tableRow(row));
+      }
     }
   }
 
