@@ -38,7 +38,7 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_ANON: Type.Integer({ minimum: 1, default: 100, description: 'Requests per minute per client IP when anonymous.' }),
   RATE_LIMIT_USER: Type.Integer({ minimum: 1, default: 1000, description: 'Requests per minute per authenticated user.' }),
   TRUST_PROXY: Type.String({ default: '', description: 'Comma-separated proxy addresses or CIDRs (or loopback, linklocal, uniquelocal) whose X-Forwarded-For is believed.' }),
-  LOGIN_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10, description: 'Failed logins per email in 15 minutes before login answers 429.' }),
+  LOGIN_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10, description: 'Login attempts per email in 15 minutes before login answers 429 (a success clears them).' }),
   LOGIN_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 50, description: 'Failed logins per client IP in 15 minutes before login answers 429.' }),
 });
 export type Config = Static<typeof ConfigSchema>;

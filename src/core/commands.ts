@@ -125,7 +125,7 @@ export interface CommandEnvelope {
   args: unknown;
   /** Idempotency-Key of the request, if any (≤ 255 chars). */
   idempotencyKey?: string;
-  /** Who sent it: scopes idempotency keys. The caller's user id, or `anon`. */
+  /** Who sent it: scopes idempotency keys. The caller's user id, or `anon:<client ip>` (servers: `anon`). */
   principal: string;
 }
 

@@ -50,6 +50,8 @@ export class AreaReads {
   readonly cache: LRUCache<number, Buffer>;
   private readonly pages: LRUCache<string, CachedPage>;
   private version = 0;
+  /** Recently deleted ids (ids are never reused), so a create event arriving after its delete is ignored. */
+  private readonly deleted = new LRUCache<number, true>({ max: 10_000 });
   private readonly counts = { hits: 0, misses: 0, evictions: 0, pageHits: 0, pageMisses: 0 };
 
   /**
@@ -125,14 +127,25 @@ export class AreaReads {
     return ids;
   }
 
-  /** Keeps the caches in step with committed writes (CommandBus listener). */
+  /**
+   * Keeps the caches in step with committed writes (CommandBus listener).
+   *
+   * Updates and deletes of one area run on its partition, so their events arrive in order; its
+   * create may run on another partition and its event may arrive after them. So a create never
+   * overwrites a cached entry, and a deleted id is remembered (`deleted`) so a late create cannot
+   * bring it back.
+   */
   apply(e: DomainEvent): void {
     if (e.topic !== 'areas') return;
     this.version++;
-    if (e.event === 'area.deleted') this.cache.delete((e.data as { id: number }).id);
-    else {
-      const area = e.data as Area;
-      this.cache.set(area.id, Buffer.from(JSON.stringify(area)));
+    if (e.event === 'area.deleted') {
+      const { id } = e.data as { id: number };
+      this.cache.delete(id);
+      this.deleted.set(id, true);
+      return;
     }
+    const area = e.data as Area;
+    if (e.event === 'area.created' && (this.cache.has(area.id) || this.deleted.has(area.id))) return;
+    this.cache.set(area.id, Buffer.from(JSON.stringify(area)));
   }
 }

@@ -1,4 +1,5 @@
 import { problems } from '../core/errors.ts';
+import { anonymousPrincipal } from './auth/client-ip.ts';
 import { LIMITS } from '../core/schemas/common.ts';
 import type { CommandMeta } from '../workers/command-bus.ts';
 import type { RequestContext } from './router.ts';
@@ -38,11 +39,11 @@ export function idempotencyKey(ctx: RequestContext): string | undefined {
 
 /**
  * Who sends a command from an HTTP request: the authenticated caller (also the scope of its
- * idempotency keys), or `anon`, and the request's Idempotency-Key.
+ * idempotency keys), or `anon:<client ip>`, and the request's Idempotency-Key.
  * @throws Problem 400 on a bad Idempotency-Key.
  */
 export function commandMeta(ctx: RequestContext): CommandMeta {
-  return { principal: ctx.user?.id ?? 'anon', caller: ctx.user, idempotencyKey: idempotencyKey(ctx) };
+  return { principal: ctx.user?.id ?? anonymousPrincipal(ctx.ip), caller: ctx.user, idempotencyKey: idempotencyKey(ctx) };
 }
 
 /** RFC 8288 `Link` header pointing at the next page: `<path?query&after=…&limit=…>; rel="next"`. */

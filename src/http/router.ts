@@ -101,6 +101,7 @@ class HttpContext implements RequestContext {
     if (this.kept !== undefined) return;
     const req = this.req as HttpRequest;
     this.kept = KEPT_HEADERS.map((h) => req.getHeader(h));
+    void this.ip; // the peer address too: after an await the response may be aborted
     this.req = undefined;
   }
 

@@ -25,6 +25,12 @@ const data = workerData as ActorData;
 const store = openStore(data.dataDir);
 const metrics = new ActorMetrics(data.partition);
 
+/**
+ * Runs one handler. A `Problem` is a refusal. Any other error is a bug: it answers 500 for this
+ * command only, so the other commands of the batch (whose writes commit with the batch) still get
+ * their true answers. lmdb-js does not roll back a throwing transaction callback, which is why
+ * handlers do every check before their first write.
+ */
 function execute(cmd: CommandEnvelope, now: number): CommandOutcome {
   const handler = handlers[cmd.name] as Handler<typeof cmd.name>;
   try {
@@ -32,7 +38,8 @@ function execute(cmd: CommandEnvelope, now: number): CommandOutcome {
     return { ok: true, value, events };
   } catch (err) {
     if (err instanceof Problem) return { ok: false, problem: err.toJSON() };
-    throw err;
+    process.stderr.write(`${JSON.stringify({ level: 50, msg: 'command handler failed', command: cmd.name, partition: data.partition, err: String((err as Error)?.stack ?? err) })}\n`);
+    return { ok: false, problem: new Problem(500, 'internal', 'Internal server error', 'The command failed; the error was logged.').toJSON() };
   }
 }
 
@@ -41,7 +48,7 @@ function execute(cmd: CommandEnvelope, now: number): CommandOutcome {
  * msgpack `CommandOutcome[]`, in the same order.
  *
  * The whole batch — each handler with its idempotency check and record — runs in one LMDB write
- * transaction (`env.transaction`: serialised with every other writer of the environment, in all
+ * transaction (one commit, not an all-or-nothing unit: each command's answer is its own) (`env.transaction`: serialised with every other writer of the environment, in all
  * threads). The reply is sent only after `env.flushed`: with `overlappingSync` (lmdb-js default on
  * Linux, with `noSync`/`noMetaSync` off) the commit promise means "committed and visible",
  * `flushed` means "fsynced to disk" — the meaning of a 2xx in sortie.
@@ -69,5 +76,7 @@ export function actorMetrics(): Promise<unknown> {
 }
 
 if (data.partition === 0 && data.sweepEveryMs > 0) {
-  setInterval(() => void sweepIdempotency(store, Date.now()), data.sweepEveryMs).unref();
+  setInterval(() => {
+    sweepIdempotency(store, Date.now()).catch((err: unknown) => process.stderr.write(`idempotency sweep failed: ${String(err)}\n`));
+  }, data.sweepEveryMs).unref();
 }

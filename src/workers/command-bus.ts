@@ -11,7 +11,7 @@ import { QueueFullError, type Partitions } from './partitions.ts';
 export interface CommandMeta {
   /** Idempotency-Key of the request (≤ 255 chars), if any. */
   idempotencyKey?: string | undefined;
-  /** Scope of idempotency keys: the authenticated user's id, or `anon`. */
+  /** Scope of idempotency keys: the authenticated user's id, or `anon:<client ip>`. */
   principal: string;
   /** The authenticated sender, checked against the command's `access`; undefined when anonymous. */
   caller?: Caller | undefined;

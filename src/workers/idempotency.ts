@@ -40,7 +40,9 @@ export function runIdempotent(store: Store, cmd: CommandEnvelope, now: number, e
     return first.ok ? { ...first, events: [], replayed: true } : { ...first, replayed: true };
   }
   const outcome = execute();
-  store.idempotency.put(key, { fingerprint: fp, created_at: now, outcome: packBytes(outcome) });
+  // A 5xx is our failure, not an answer: a retry with the same key runs the command again.
+  if (outcome.ok || outcome.problem.status < 500)
+    store.idempotency.put(key, { fingerprint: fp, created_at: now, outcome: packBytes(outcome) });
   return outcome;
 }
 

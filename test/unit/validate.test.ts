@@ -131,3 +131,11 @@ test('a top-level non-object body is one error at the root path', () => {
   const v = bodyValidator(Type.Object({ a: Type.String() }));
   assert.deepEqual(errorsOf(() => v([])), [{ path: '', message: 'must be object' }]);
 });
+
+test('a body with thousands of unknown fields is refused cheaply, with a bounded problem', () => {
+  const huge = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`f${i}`, i]));
+  assert.throws(() => validCreate({ name: 'n', type: 't', ...huge }),
+    (e: unknown) => e instanceof Problem && e.status === 400 && e.errors?.length === 1 && /at most 1000 members/.test(e.errors[0]?.message ?? ''));
+  const many = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`f${i}`, i]));
+  assert.throws(() => validCreate({ name: 'n', type: 't', ...many }), (e: unknown) => e instanceof Problem && e.errors?.length === 50 && /30 more errors/.test(e.message));
+});

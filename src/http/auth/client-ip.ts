@@ -47,3 +47,11 @@ export function ipKey(ip: string): string {
   if (!ip.includes(':') || !ipaddr.IPv6.isValid(ip)) return ip;
   return `${ipaddr.IPv6.parse(ip).toNormalizedString().split(':').slice(0, 4).join(':')}::/64`;
 }
+
+/**
+ * Idempotency scope of an anonymous caller: its client address, so two anonymous clients never
+ * share (or replay) each other's Idempotency-Keys.
+ */
+export function anonymousPrincipal(ip: string): string {
+  return `anon:${ip}`;
+}

@@ -47,17 +47,22 @@ async function tokenKey(alg: TokenAlg, key: KeyObject, verifier: KeyObject = key
  * The HS256 secret used when JWT_SECRET is unset outside production: read from DATA_DIR/jwt-secret,
  * or generated there (256 random bits, mode 0600) on first start. Logs a warning either way.
  * Sync fs: call at start only.
+ * @throws ConfigError when the file holds fewer than 32 bytes.
  */
 function devSecret(dataDir: string, log: Logger): string {
   const path = join(dataDir, DEV_SECRET_FILE);
   let secret: string;
   try {
     secret = readFileSync(path, 'utf8').trim();
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     mkdirSync(dataDir, { recursive: true });
     secret = randomBytes(32).toString('base64url');
     writeFileSync(path, secret, { mode: 0o600, flag: 'wx' });
   }
+  // An empty or cut file (a crash between create and write, a `touch`) must not become a guessable key.
+  if (Buffer.byteLength(secret) < 32)
+    throw new ConfigError(`Invalid configuration:\n  ${path} holds ${Buffer.byteLength(secret)} bytes, not a secret of at least 32: delete it to generate a new one (every token signed with it stops working), or set JWT_SECRET.`);
   log.warn({ path }, 'JWT_SECRET is not set: access tokens are signed with a generated secret kept in DATA_DIR; set JWT_SECRET (NODE_ENV=production refuses to start without it)');
   return secret;
 }

@@ -3,7 +3,7 @@ import { problems } from '../../core/errors.ts';
 import { Area, AreaCreate, AreaListQuery, AreaPatch } from '../../core/schemas/areas.ts';
 import { LIMITS } from '../../core/schemas/common.ts';
 import { bodyValidator, queryValidator } from '../../core/validate.ts';
-import type { CommandBus, CommandReply } from '../../workers/command-bus.ts';
+import type { CommandBus } from '../../workers/command-bus.ts';
 import type { AreaReads } from '../area-reads.ts';
 import { commandMeta, nextLink, positiveIntParam, queryRecord } from '../params.ts';
 import { json, type Reply } from '../reply.ts';
@@ -18,12 +18,6 @@ const replayedHeader = (replayed: boolean): Record<string, string> => (replayed 
 /** Routes of the Areas seed contract (../shared/API.md, "Areas"). */
 export function areaRoutes(bus: CommandBus, reads: AreaReads): RouteDef[] {
   const notFound = (id: number) => problems.notFound(`Area ${id} does not exist.`);
-  /**
-   * The reply body of a write that returns an area: the bytes the read cache took in this same turn
-   * (encoded once), or, for an idempotent replay, the stored first answer.
-   */
-  const areaBody = (r: CommandReply): string | Buffer =>
-    (r.replayed ? undefined : reads.get((r.value as Area).id)) ?? JSON.stringify(r.value);
 
   return [
     {
@@ -54,7 +48,7 @@ export function areaRoutes(bus: CommandBus, reads: AreaReads): RouteDef[] {
       async handler(ctx) {
         const r = await bus.execute('areas.create', ctx.body, commandMeta(ctx));
         const id = (r.value as Area).id;
-        return json(areaBody(r), 201, { Location: `/areas/${id}`, ...replayedHeader(r.replayed) });
+        return json(JSON.stringify(r.value), 201, { Location: `/areas/${id}`, ...replayedHeader(r.replayed) });
       },
       doc: { operationId: 'createArea', summary: 'Create an area.', tags, body: AreaCreate,
         responses: { 201: { description: 'Created; durable on disk.', schema: Area, headers: { Location: 'URL of the new area.' } } },
@@ -66,7 +60,7 @@ export function areaRoutes(bus: CommandBus, reads: AreaReads): RouteDef[] {
         const id = positiveIntParam(ctx.params[0] ?? '', 'id');
         const patch = validPatch(ctx.body);
         const r = await bus.execute('areas.update', { id, patch }, commandMeta(ctx));
-        return json(areaBody(r), 200, replayedHeader(r.replayed));
+        return json(JSON.stringify(r.value), 200, replayedHeader(r.replayed));
       },
       doc: { operationId: 'updateArea', summary: 'Partially update an area (JSON merge patch, RFC 7396).', tags, pathParams: idParam, body: AreaPatch,
         responses: { 200: { description: 'The updated area; durable on disk.', schema: Area } }, problems: [400, 404, 409, 413, 415, 503] },

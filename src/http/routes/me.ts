@@ -44,7 +44,7 @@ export function meRoutes(bus: CommandBus, accounts: Accounts): RouteDef[] {
         return { status: 204 };
       },
       doc: { operationId: 'deleteMe', summary: 'Erase the caller\'s account and sessions; its tokens stop working and its email can register again.',
-        tags, auth: true, responses: { 204: { description: 'Erased; durable on disk.' } }, problems: [400, 503] },
+        tags, auth: true, responses: { 204: { description: 'Erased; durable on disk.' } }, problems: [400, 404, 503] },
     },
     {
       method: 'get', pattern: '/me/export',

@@ -3,6 +3,7 @@ import type { Caller } from '../../core/auth/claims.ts';
 import { Problem } from '../../core/errors.ts';
 import type { Logger } from '../../log.ts';
 import type { CommandMeta } from '../../workers/command-bus.ts';
+import { anonymousPrincipal } from '../auth/client-ip.ts';
 import type { Gate } from '../auth/gate.ts';
 import { internalError, problemReply, writeReply } from '../reply.ts';
 
@@ -58,5 +59,5 @@ export function authenticatedUpgrade(gate: Gate, log: Logger,
 export async function frameMeta(gate: Gate, socket: SocketIdentity, idempotencyKey: string | undefined): Promise<CommandMeta> {
   const caller = socket.token === undefined ? undefined : await gate.authenticate(socket.token, socket);
   gate.count(caller, socket);
-  return { principal: caller?.id ?? 'anon', caller, idempotencyKey };
+  return { principal: caller?.id ?? anonymousPrincipal(socket.ip), caller, idempotencyKey };
 }

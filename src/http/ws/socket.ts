@@ -114,7 +114,7 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
         return;
       }
       case 'command': {
-        if (d.lifecycle.state !== 'ok') throw problems.unavailable('stopping', `The server is ${d.lifecycle.state}.`);
+        if (d.lifecycle.state !== 'ok') throw problems.unavailable(d.lifecycle.state === 'starting' ? 'starting' : 'stopping', `The server is ${d.lifecycle.state}.`);
         const data = ws.getUserData();
         frameMeta(d.gate, data, f.idempotency_key).then((meta) => d.bus.execute(f.name, f.args, meta)).then(
           (r) => { if (!data.closed) ws.cork(() => send(ws, { id: f.id, ok: true, result: r.value }, enc)); },
