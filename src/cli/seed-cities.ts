@@ -11,8 +11,9 @@
  *
  * It may run while a server uses the same DATA_DIR: LMDB is multi-process safe (one writer at a
  * time across processes) and area ids are allocated inside the write transaction, so they stay
- * unique. The running server serves the new cities at once (its cache only holds areas it saw;
- * lists and cache misses read LMDB).
+ * unique. The running server serves each new city by id at once (a cache miss reads LMDB), but a
+ * `GET /areas` page it already cached keeps its old contents until the next area write through
+ * that server (the page cache is invalidated by the server's own writes) or a restart.
  *
  * Environment: the server's (DATA_DIR, PARTITIONS, ACTOR_CONCURRENCY, ACTOR_MAX_QUEUE, see
  * README "Configuration"), plus
