@@ -23,6 +23,11 @@ export interface CommandSpec<S extends TSchema = TSchema> {
   partitionKey(args: Static<S>): string | undefined;
   /** Who may send it (checked on the front thread before dispatch; see core/auth/access.ts). */
   readonly access: CommandAccess<Static<S>>;
+  /**
+   * True for a command that erases its caller: no idempotency record is kept of it (nothing about an
+   * erased account may remain, and a retry is refused with 401 anyway: the account is gone).
+   */
+  readonly erasesCaller?: boolean;
 }
 
 function spec<S extends TSchema>(s: CommandSpec<S>): CommandSpec<S> {
@@ -80,6 +85,7 @@ export const commands = {
     args: UserDeleteArgs,
     partitionKey: (a) => userKey(a.id),
     access: ownAccount,
+    erasesCaller: true,
   }),
   'sessions.open': spec({
     name: 'sessions.open',

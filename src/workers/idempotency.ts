@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import stableStringify from 'safe-stable-stringify';
-import type { CommandEnvelope, CommandOutcome } from '../core/commands.ts';
+import { commands, type CommandEnvelope, type CommandOutcome, type CommandSpec } from '../core/commands.ts';
 import { packBytes, unpackBytes } from '../core/codec.ts';
 import { problems } from '../core/errors.ts';
 import { LIMITS } from '../core/schemas/common.ts';
@@ -19,13 +19,13 @@ function fingerprint(cmd: CommandEnvelope): string {
  * (draft-ietf-httpapi-idempotency-key-header). Must be called inside the write transaction, so
  * the check and the record commit atomically with the command's own writes.
  *
- * - no key: runs `execute`;
+ * - no key, or a command that erases its caller (`erasesCaller`): runs `execute`, keeps nothing;
  * - first use: runs `execute` and stores its outcome;
  * - same key, same command and args: returns the stored outcome (`replayed: true`, no events);
  * - same key, other args: a 409 `idempotency-key-reuse` outcome.
  */
 export function runIdempotent(store: Store, cmd: CommandEnvelope, now: number, execute: () => CommandOutcome): CommandOutcome {
-  if (cmd.idempotencyKey === undefined) return execute();
+  if (cmd.idempotencyKey === undefined || (commands[cmd.name] as CommandSpec).erasesCaller === true) return execute();
   const key: [string, string] = [cmd.principal, cmd.idempotencyKey];
   const fp = fingerprint(cmd);
   const prior = store.idempotency.get(key);

@@ -4,12 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, importSPKI, jwtVerify, SignJWT, UnsecuredJWT } from 'jose';
 import { bearer, newAccount, querySocket, register, upgradeStatus, type TokenPairJson, type UserJson } from '../helpers/auth.ts';
 import { ISO_MS, assertProblemShape, expectJson, expectProblem, sendJson } from '../helpers/http.ts';
+import { openStore } from '../../src/store/store.ts';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import type { ReplyFrame } from '../helpers/ws-client.ts';
 
@@ -496,5 +497,26 @@ describe('keys: development secret, production, rotation, EdDSA', () => {
     await expectJson(await fetch(`${s2.url}/me`, { headers: bearer(reg.access_token) }), 200);
     await expectJson(await fetch(`${s2.url}/me`, { headers: bearer(hsToken) }), 200);
     await s2.dispose();
+  });
+});
+
+describe('erasure', () => {
+  test('DELETE /me with an Idempotency-Key leaves no record keyed by the erased account', async () => {
+    const dataDir = tempDataDir();
+    const s = await startServer({ DATA_DIR: dataDir }, true);
+    const reg = await register(s.url);
+    const patched = await fetch(`${s.url}/me`, { method: 'PATCH', headers: { ...bearer(reg.access_token), 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: '{"first_name":"Kept"}' });
+    assert.equal(patched.status, 200);
+    const res = await fetch(`${s.url}/me`, { method: 'DELETE', headers: { ...bearer(reg.access_token), 'idempotency-key': randomUUID() } });
+    assert.equal(res.status, 204);
+    assert.equal(await s.stop(), 0);
+    const store = openStore(dataDir);
+    try {
+      const mine = [...store.idempotency.getKeys()].filter(([principal]) => principal === reg.user.id);
+      assert.deepEqual(mine, [], 'idempotency records of the erased account');
+    } finally {
+      await store.env.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
