@@ -209,10 +209,7 @@ export class Router {
     if (onAbort === undefined) res.onAborted(() => { isAborted = true; });
     const inFlight = this.opts.metrics?.inFlight;
     inFlight?.inc();
-    out.then(
-      (reply) => reply,
-      (err) => this.toReply(err, ctx, def.body === true),
-    ).then((reply) => {
+    out.catch((err: unknown) => this.toReply(err, ctx, def.body === true)).then((reply) => {
       inFlight?.dec();
       if (isAborted) return;
       res.cork(() => writeReply(res, reply, extra));

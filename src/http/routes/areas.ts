@@ -6,7 +6,7 @@ import { bodyValidator, queryValidator } from '../../core/validate.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
 import type { AreaReads } from '../area-reads.ts';
 import { commandMeta, nextLink, positiveIntParam, queryRecord } from '../params.ts';
-import { json, type Reply } from '../reply.ts';
+import { json, jsonValue, type Reply } from '../reply.ts';
 import type { RouteDef } from '../router.ts';
 
 const validQuery = queryValidator(AreaListQuery);
@@ -48,7 +48,7 @@ export function areaRoutes(bus: CommandBus, reads: AreaReads): RouteDef[] {
       async handler(ctx) {
         const r = await bus.execute('areas.create', ctx.body, commandMeta(ctx));
         const id = (r.value as Area).id;
-        return json(JSON.stringify(r.value), 201, { Location: `/areas/${id}`, ...replayedHeader(r.replayed) });
+        return jsonValue(r.value, 201, { Location: `/areas/${id}`, ...replayedHeader(r.replayed) });
       },
       doc: { operationId: 'createArea', summary: 'Create an area.', tags, body: AreaCreate,
         responses: { 201: { description: 'Created; durable on disk.', schema: Area, headers: { Location: 'URL of the new area.' } } },
@@ -60,7 +60,7 @@ export function areaRoutes(bus: CommandBus, reads: AreaReads): RouteDef[] {
         const id = positiveIntParam(ctx.params[0] ?? '', 'id');
         const patch = validPatch(ctx.body);
         const r = await bus.execute('areas.update', { id, patch }, commandMeta(ctx));
-        return json(JSON.stringify(r.value), 200, replayedHeader(r.replayed));
+        return jsonValue(r.value, 200, replayedHeader(r.replayed));
       },
       doc: { operationId: 'updateArea', summary: 'Partially update an area (JSON merge patch, RFC 7396).', tags, pathParams: idParam, body: AreaPatch,
         responses: { 200: { description: 'The updated area; durable on disk.', schema: Area } }, problems: [400, 404, 409, 413, 415, 503] },
