@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { Backups } from './http/admin/backup.ts';
-import { AreaReads } from './http/area-reads.ts';
+import { ReadSide } from './http/reads/read-side.ts';
 import { startAuth } from './http/auth/setup.ts';
 import type { Lifecycle } from './http/router.ts';
 import { startAdmin, startPublic, type HttpServer } from './http/server.ts';
@@ -34,7 +34,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   });
   await partitions.ready();
   const bus = new CommandBus(partitions);
-  const reads = new AreaReads(store, config.CACHE_MAX, config.PAGE_CACHE_BYTES);
+  const reads = new ReadSide(store, config.CACHE_MAX, config.PAGE_CACHE_BYTES);
   bus.onEvent((e) => reads.apply(e));
   const ws: WsStats = { connections: 0, messagesIn: 0, messagesOut: 0, slowConsumers: 0 };
   const auth = await startAuth(config, store, bus, log);

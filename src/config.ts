@@ -33,7 +33,6 @@ export const ConfigSchema = Type.Object({
   JWT_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Ed25519 private key (PKCS#8 PEM): tokens are signed EdDSA with it; JWT_SECRET, if set, then only verifies.' })),
   JWT_PREVIOUS_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1, description: 'The former Ed25519 public key (SPKI PEM) during a rotation: still verifies the tokens it signed.' })),
   SCRYPT_COST_LOG2: Type.Integer({ minimum: 10, maximum: 20, default: 17, description: 'log2 of scrypt N for new password hashes (r=8, p=1); under 17 refused in production (tests only).' }),
-  ADMIN_EMAILS: Type.String({ default: '', description: 'Comma-separated emails whose accounts have the admin role.' }),
   RATE_LIMIT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on', description: 'Per-IP and per-user request limits (off only for benchmarks).' }),
   RATE_LIMIT_ANON: Type.Integer({ minimum: 1, default: 100, description: 'Requests per minute per client IP when anonymous.' }),
   RATE_LIMIT_USER: Type.Integer({ minimum: 1, default: 1000, description: 'Requests per minute per authenticated user.' }),

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
-import type { AreaReads } from '../../src/http/area-reads.ts';
+import type { AreaReads } from '../../src/http/reads/areas.ts';
 import type { Gate } from '../../src/http/auth/gate.ts';
 import type { Store } from '../../src/store/store.ts';
 import { Router, type Lifecycle } from '../../src/http/router.ts';
@@ -84,7 +84,7 @@ export class FrontPath {
  */
 export function benchMetrics(store: Store, reads: AreaReads): FrontMetrics {
   return new FrontMetrics({
-    store, cache: () => reads.stats(), queueDepths: () => [], actorMetrics: async () => [],
+    store, cache: () => ({ ...reads.items.stats(), ...reads.pageStats() }), queueDepths: () => [], actorMetrics: async () => [],
     ws: () => ({ connections: 0, messagesIn: 0, messagesOut: 0, slowConsumers: 0 }), rateLimitRejections: () => ({}),
   });
 }

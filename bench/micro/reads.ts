@@ -1,5 +1,5 @@
 import type { Area } from '../../src/core/schemas/areas.ts';
-import { AreaReads } from '../../src/http/area-reads.ts';
+import { AreaReads } from '../../src/http/reads/areas.ts';
 import type { Gate } from '../../src/http/auth/gate.ts';
 import type { CommandBus } from '../../src/workers/command-bus.ts';
 import type { Fixture } from './fixture.ts';
@@ -22,7 +22,7 @@ export interface ReadSettings {
 }
 
 /**
- * LMDB reads, the item and page caches of AreaReads (src/http/area-reads.ts), and the front-thread
+ * LMDB reads, the item and page caches of AreaReads (src/http/reads/areas.ts), and the front-thread
  * path of `GET /areas/{id}` and `GET /areas` through the real Router (see FrontPath). The main
  * `reads` holds every seeded area, like a warm server with the default CACHE_MAX.
  */
@@ -33,10 +33,6 @@ export function readTasks(fx: Fixture, bus: CommandBus, s: ReadSettings): MicroT
   // A page budget of 1 byte stores no page (PAGE_CACHE_BYTES=0 throws in lru-cache).
   const noPages = warm(new AreaReads(store, s.cacheMax, 1));
   const cold = new AreaReads(store, 1, 1);
-  const small = new AreaReads(store, 10_000, 1);
-  for (let id = 1; id <= 10_000; id++) small.get(id);
-  let fresh = 1_000_000;
-  const json = reads.get(1) as Buffer;
   const updated = { topic: 'areas', event: 'area.updated', data: store.areas.get(1) as Area };
   const randomAfter = () => Math.min(fx.randomId(), fx.count - 100);
   const afters = Array.from({ length: 64 }, randomAfter);
@@ -64,9 +60,7 @@ export function readTasks(fx: Fixture, bus: CommandBus, s: ReadSettings): MicroT
     batched('LMDB areas.get(random id) (+ msgpack decode)', 10, () => store.areas.get(fx.randomId())),
     batched('AreaReads.get hit (item LRU)', 100, () => reads.get(fx.randomId())),
     batched('AreaReads.get miss (LMDB get + JSON.stringify + Buffer + LRU set/evict)', 10, () => cold.get(fx.randomId())),
-    batched('LRU set, existing key', 100, () => small.cache.set(1 + (fx.randomId() % 10_000), json)),
-    batched('LRU set, new key evicting (10k full)', 100, () => small.cache.set(fresh++, json)),
-    batched('AreaReads.apply(area.updated) (stringify + set + page version)', 100, () => noPages.apply(updated)),
+    batched('AreaReads.apply(area.updated) (invalidate item + page version)', 100, () => noPages.apply(updated)),
     batched('page 100: AreaReads.page, page-cache hit', 100, () => reads.page(cachedAfter(), 100)),
     batched('page 100: AreaReads.page, page-cache miss (index + 100 cached items)', 1, () => noPages.page(randomAfter(), 100)),
     batched('page 100: LMDB getRange + JSON.stringify (no cache)', 1, () => {

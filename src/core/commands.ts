@@ -1,8 +1,11 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { CommandAccess } from './auth/access.ts';
 import { AreaCreate, AreaDeleteArgs, AreaUpdateArgs } from './schemas/areas.ts';
+import { EstablishmentCreateArgs, EstablishmentIdArgs, EstablishmentUpdateArgs } from './schemas/establishments.ts';
+import { FavoriteArgs, OfferCreate, OfferIdArgs, OfferUpdateArgs } from './schemas/offers.ts';
+import { MemberAddArgs, MemberRemoveArgs, PartnerCreate, PartnerIdArgs, PartnerUpdateArgs } from './schemas/partners.ts';
 import { SessionOpenArgs, SessionRefreshArgs, SessionRevokeArgs } from './schemas/sessions.ts';
-import { UserDeleteArgs, UserRegisterArgs, UserUpdateArgs } from './schemas/users.ts';
+import { UserDeleteArgs, UserRegisterArgs, UserRoleArgs, UserUpdateArgs } from './schemas/users.ts';
 import type { ProblemBody } from './errors.ts';
 
 /**
@@ -19,8 +22,11 @@ export interface CommandSpec<S extends TSchema = TSchema> {
   /**
    * Key that picks the partition: all commands with one key run in order on one actor.
    * `undefined` means any partition will do (spread round-robin).
+   * @param ids the id assigned before dispatch (`assignsId`) and the caller's user id, when there are.
    */
-  partitionKey(args: Static<S>): string | undefined;
+  partitionKey(args: Static<S>, ids: AssignedIds): string | undefined;
+  /** True for a command that creates a resource with a string id: the front assigns it (UUIDv7) before dispatch. */
+  readonly assignsId?: boolean;
   /** Who may send it (checked on the front thread before dispatch; see core/auth/access.ts). */
   readonly access: CommandAccess<Static<S>>;
   /**
@@ -28,6 +34,14 @@ export interface CommandSpec<S extends TSchema = TSchema> {
    * erased account may remain, and a retry is refused with 401 anyway: the account is gone).
    */
   readonly erasesCaller?: boolean;
+}
+
+/** What the front fixes before dispatch, besides the args. */
+export interface AssignedIds {
+  /** UUIDv7 of the resource a command creates (specs with `assignsId`). */
+  newId?: string | undefined;
+  /** User id of the authenticated sender. */
+  caller?: string | undefined;
 }
 
 function spec<S extends TSchema>(s: CommandSpec<S>): CommandSpec<S> {
@@ -40,6 +54,12 @@ export const areaKey = (id: number): string => `area:${id}`;
 const userKey = (id: string): string => `user:${id}`;
 /** Partition key of the refresh token with this SHA-256: one token's uses run in order. */
 const refreshKey = (hash: string): string => `refresh:${hash}`;
+const partnerKey = (id: string): string => `partner:${id}`;
+const establishmentKey = (id: string): string => `establishment:${id}`;
+/** Partition key of everything that touches one offer: its quota counter, and later its bookings. */
+export const offerKey = (id: string): string => `offer:${id}`;
+/** The id a command with `assignsId` was given (the bus always sets it for those). */
+const assigned = (ids: AssignedIds): string => ids.newId as string;
 /** A command on the caller's own account (or any, for an admin). */
 const ownAccount = { self: (a: { id: string }) => a.id };
 
@@ -64,6 +84,107 @@ export const commands = {
     args: AreaDeleteArgs,
     partitionKey: (a) => areaKey(a.id),
     access: 'public',
+  }),
+  'partners.create': spec({
+    name: 'partners.create',
+    summary: 'Create a partner; the caller becomes its owner.',
+    args: PartnerCreate,
+    partitionKey: (_a, ids) => partnerKey(assigned(ids)),
+    assignsId: true,
+    access: 'user',
+  }),
+  'partners.update': spec({
+    name: 'partners.update',
+    summary: 'Apply a JSON merge patch (RFC 7396) to a partner (owner or admin).',
+    args: PartnerUpdateArgs,
+    partitionKey: (a) => partnerKey(a.id),
+    access: 'user',
+  }),
+  'partners.delete': spec({
+    name: 'partners.delete',
+    summary: 'Delete a partner with no active offer, its team and its establishments (owner or admin).',
+    args: PartnerIdArgs,
+    partitionKey: (a) => partnerKey(a.id),
+    access: 'user',
+  }),
+  'members.add': spec({
+    name: 'members.add',
+    summary: 'Add an account (by email) to a partner\'s team (owners or admin).',
+    args: MemberAddArgs,
+    partitionKey: (a) => partnerKey(a.partner_id),
+    access: 'user',
+  }),
+  'members.remove': spec({
+    name: 'members.remove',
+    summary: 'Remove a member from a partner\'s team; never the last owner (owners or admin).',
+    args: MemberRemoveArgs,
+    partitionKey: (a) => partnerKey(a.partner_id),
+    access: 'user',
+  }),
+  'establishments.create': spec({
+    name: 'establishments.create',
+    summary: 'Create an establishment of a partner; the timezone defaults to the location\'s (owner, manager or admin).',
+    args: EstablishmentCreateArgs,
+    partitionKey: (_a, ids) => establishmentKey(assigned(ids)),
+    assignsId: true,
+    access: 'user',
+  }),
+  'establishments.update': spec({
+    name: 'establishments.update',
+    summary: 'Apply a JSON merge patch to an establishment; its offers follow (owner, manager or admin).',
+    args: EstablishmentUpdateArgs,
+    partitionKey: (a) => establishmentKey(a.id),
+    access: 'user',
+  }),
+  'establishments.delete': spec({
+    name: 'establishments.delete',
+    summary: 'Delete an establishment; its offers become inactive (owner, manager or admin).',
+    args: EstablishmentIdArgs,
+    partitionKey: (a) => establishmentKey(a.id),
+    access: 'user',
+  }),
+  'offers.create': spec({
+    name: 'offers.create',
+    summary: 'Create an offer at an establishment (owner, manager or admin); runs on the partition of offer:<id>.',
+    args: OfferCreate,
+    partitionKey: (_a, ids) => offerKey(assigned(ids)),
+    assignsId: true,
+    access: 'user',
+  }),
+  'offers.update': spec({
+    name: 'offers.update',
+    summary: 'Apply a JSON merge patch (RFC 7396) to an offer (owner, manager or admin).',
+    args: OfferUpdateArgs,
+    partitionKey: (a) => offerKey(a.id),
+    access: 'user',
+  }),
+  'offers.delete': spec({
+    name: 'offers.delete',
+    summary: 'Delete an offer and the favorites naming it (owner, manager or admin).',
+    args: OfferIdArgs,
+    partitionKey: (a) => offerKey(a.id),
+    access: 'user',
+  }),
+  'favorites.add': spec({
+    name: 'favorites.add',
+    summary: 'Add an offer to the caller\'s favorites (idempotent: a repeat keeps the first time).',
+    args: FavoriteArgs,
+    partitionKey: (_a, ids) => userKey(ids.caller ?? ''),
+    access: 'user',
+  }),
+  'favorites.remove': spec({
+    name: 'favorites.remove',
+    summary: 'Remove an offer from the caller\'s favorites (not an error when it is not one).',
+    args: FavoriteArgs,
+    partitionKey: (_a, ids) => userKey(ids.caller ?? ''),
+    access: 'user',
+  }),
+  'users.set_role': spec({
+    name: 'users.set_role',
+    summary: 'Make or unmake an admin (admin listener only).',
+    args: UserRoleArgs,
+    partitionKey: (a) => userKey(a.id),
+    access: 'server',
   }),
   'users.register': spec({
     name: 'users.register',
@@ -133,6 +254,10 @@ export interface CommandEnvelope {
   idempotencyKey?: string;
   /** Who sent it: scopes idempotency keys. The caller's user id, or `anon:<client ip>` (servers: `anon`). */
   principal: string;
+  /** The authenticated sender's user id (rights are checked against the store inside the transaction). */
+  caller?: string;
+  /** Id assigned before dispatch to a command that creates a resource (UUIDv7). */
+  newId?: string;
 }
 
 /** What a partition actor answers once the write is durable (or refused). */

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { problems, type FieldError } from './errors.ts';
+import { isTimeZone } from './time/zones.ts';
 
 /** A compiled validator: returns the input typed, or throws a 400 `Problem` naming every bad field. */
 export type Validator<T> = (input: unknown) => T;
@@ -9,6 +10,7 @@ export type Validator<T> = (input: unknown) => T;
 function makeAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: coerce, useDefaults: coerce });
   addFormats.default(ajv, ['date-time', 'uri', 'email']);
+  ajv.addFormat('iana-timezone', { type: 'string', validate: isTimeZone });
   return ajv;
 }
 

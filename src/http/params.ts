@@ -15,6 +15,18 @@ export function positiveIntParam(raw: string, name: string): number {
   return n;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * Parses a UUID path parameter (lower-case hex, RFC 9562); every string id of sortie is a UUIDv7.
+ * @throws Problem 400 naming `name` when it is not a UUID.
+ */
+export function uuidParam(raw: string, name: string): string {
+  if (!UUID.test(raw))
+    throw problems.invalid([{ path: `/${name}`, message: 'must be a UUID' }], `Path parameter ${name} must be a UUID, got ${JSON.stringify(raw.slice(0, 64))}.`);
+  return raw;
+}
+
 /** Query string as a record; a repeated key becomes an array (which single-valued schemas refuse). */
 export function queryRecord(query: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

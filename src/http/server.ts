@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import type { FrontMetrics, WsStats } from '../metrics/front.ts';
 import type { CommandBus } from '../workers/command-bus.ts';
 import { adminRoutes, type AdminDeps } from './admin/routes.ts';
-import type { AreaReads } from './area-reads.ts';
+import type { ReadSide } from './reads/read-side.ts';
 import type { Gate } from './auth/gate.ts';
 import type { Auth } from './auth/setup.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -32,7 +32,7 @@ export interface HttpServer {
 /** What both listeners share. */
 export interface FrontDeps {
   bus: CommandBus;
-  reads: AreaReads;
+  reads: ReadSide;
   log: Logger;
   lifecycle: Lifecycle;
   metrics: FrontMetrics | undefined;
@@ -93,7 +93,7 @@ export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth): Promise
     app, bus: d.bus, log: d.log, lifecycle: d.lifecycle, stats: d.ws, gate: auth.gate,
     maxPayload: o.bodyLimit, maxBackpressure: o.wsMaxBackpressure, idleTimeout: o.wsIdleTimeout,
   }));
-  const routes = [...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads), ...authRoutes(auth.accounts), ...meRoutes(d.bus, auth.accounts)];
+  const routes = [...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads.areas), ...authRoutes(auth.accounts), ...meRoutes(d.bus, auth.accounts)];
   return serve(app, routes, o.host, o.port, { ...d, bodyLimit: o.bodyLimit, version: o.version, gate: auth.gate });
 }
 

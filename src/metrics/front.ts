@@ -1,5 +1,5 @@
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
-import type { ReadCacheStats } from '../http/area-reads.ts';
+import type { ReadCacheStats } from '../http/reads/read-side.ts';
 import type { Store } from '../store/store.ts';
 import { RequestStats, type RouteRecorder } from './route-stats.ts';
 

@@ -1,4 +1,5 @@
 import type { RefreshRecord, SessionRecord } from '../core/schemas/sessions.ts';
+import type { Membership } from '../core/schemas/partners.ts';
 import type { Store } from './store.ts';
 
 /**
@@ -21,5 +22,21 @@ export function tokensOf(store: Store, family: string): [string, RefreshRecord][
     const rec = store.refreshTokens.get(key[2]);
     if (rec !== undefined) out.push([key[2], rec]);
   }
+  return out;
+}
+
+/** The team memberships of `userId` (`GET /me`), by partner id. */
+export function membershipsOf(store: Store, userId: string): Membership[] {
+  const out: Membership[] = [];
+  for (const { key, value } of store.memberships.getRange(prefixRange(userId)))
+    out.push({ partner_id: key[1], partner_name: store.partners.get(key[1])?.name ?? '', role: value });
+  return out;
+}
+
+/** `[offer id, added_at ms]` of the favorites of `userId`, most recently added first. */
+export function favoritesOf(store: Store, userId: string, limit = Infinity): [string, number][] {
+  const out: [string, number][] = [];
+  for (const key of store.favoritesByTime.getKeys({ start: [userId, '\uffff'], end: [userId], reverse: true, limit }))
+    out.push([key[2], key[1]]);
   return out;
 }

@@ -2,6 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { Area } from '../core/schemas/areas.ts';
+import type { Establishment } from '../core/schemas/establishments.ts';
+import type { OfferRecord } from '../core/schemas/offers.ts';
+import type { MemberRecord, MemberRole, Partner } from '../core/schemas/partners.ts';
 import type { RefreshRecord, SessionRecord } from '../core/schemas/sessions.ts';
 import type { UserRecord } from '../core/schemas/users.ts';
 
@@ -21,6 +24,21 @@ import type { UserRecord } from '../core/schemas/users.ts';
  * | sessions          | [user_id, family id]      | SessionRecord              |
  * | refresh_tokens    | SHA-256 hex of the token  | RefreshRecord              |
  * | refresh_by_family | [family, issued_at, hash] | null (index)               |
+ * | partners          | id (UUIDv7)               | Partner                    |
+ * | partners_by_category | [category, id]         | null (index)               |
+ * | members           | [partner_id, user_id]     | MemberRecord               |
+ * | memberships       | [user_id, partner_id]     | MemberRole (index)         |
+ * | establishments    | id (UUIDv7)               | Establishment              |
+ * | establishments_by_partner | [partner_id, id]  | null (index)               |
+ * | offers            | id (UUIDv7)               | OfferRecord (with `taken`) |
+ * | offer_facets      | [facet, value, id]        | null; facet `p` partner, `e` establishment, `a` area |
+ * | offer_cells       | [geohash (9 chars), id]   | [lat, lng] (geo index)     |
+ * | offer_words       | [word, id]                | null (word index)          |
+ * | offer_terms       | id                        | sorted folded words of the offer |
+ * | offer_vocabulary  | word                      | offers holding it (count)  |
+ * | favorites         | [user_id, offer_id]       | added_at (epoch ms)        |
+ * | favorites_by_time | [user_id, added_at, offer_id] | null (index)           |
+ * | favorites_by_offer | [offer_id, user_id]      | null (index)               |
  *
  * Durability: the environment keeps lmdb-js defaults `noSync: false`, `noMetaSync: false`,
  * `overlappingSync: true` (Linux default). A commit promise resolves once the transaction is
@@ -39,7 +57,25 @@ export interface Store {
   sessions: Database<SessionRecord, [string, string]>;
   refreshTokens: Database<RefreshRecord, string>;
   refreshByFamily: Database<null, [string, number, string]>;
+  partners: Database<Partner, string>;
+  partnersByCategory: Database<null, [string, string]>;
+  members: Database<MemberRecord, [string, string]>;
+  memberships: Database<MemberRole, [string, string]>;
+  establishments: Database<Establishment, string>;
+  establishmentsByPartner: Database<null, [string, string]>;
+  offers: Database<OfferRecord, string>;
+  offerFacets: Database<null, [OfferFacet, string | number, string]>;
+  offerCells: Database<[number, number], [string, string]>;
+  offerWords: Database<null, [string, string]>;
+  offerTerms: Database<string[], string>;
+  offerVocabulary: Database<number, string>;
+  favorites: Database<number, [string, string]>;
+  favoritesByTime: Database<null, [string, number, string]>;
+  favoritesByOffer: Database<null, [string, string]>;
 }
+
+/** Facets of `offer_facets`: `p` partner id, `e` establishment id, `a` area id. */
+export type OfferFacet = 'p' | 'e' | 'a';
 
 /** A stored answer to an idempotent write; replayed to retries with the same key and body. */
 export interface IdempotencyRecord {
@@ -61,7 +97,7 @@ const MAP_SIZE = 64 * 1024 ** 3;
  */
 export function openStore(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true });
-  const env = open({ path: join(dataDir, 'sortie.mdb'), mapSize: MAP_SIZE, maxDbs: 32 });
+  const env = open({ path: join(dataDir, 'sortie.mdb'), mapSize: MAP_SIZE, maxDbs: 64 });
   return {
     env,
     areas: env.openDB({ name: 'areas' }),
@@ -74,5 +110,20 @@ export function openStore(dataDir: string): Store {
     sessions: env.openDB({ name: 'sessions' }),
     refreshTokens: env.openDB({ name: 'refresh_tokens' }),
     refreshByFamily: env.openDB({ name: 'refresh_by_family' }),
+    partners: env.openDB({ name: 'partners' }),
+    partnersByCategory: env.openDB({ name: 'partners_by_category' }),
+    members: env.openDB({ name: 'members' }),
+    memberships: env.openDB({ name: 'memberships' }),
+    establishments: env.openDB({ name: 'establishments' }),
+    establishmentsByPartner: env.openDB({ name: 'establishments_by_partner' }),
+    offers: env.openDB({ name: 'offers' }),
+    offerFacets: env.openDB({ name: 'offer_facets' }),
+    offerCells: env.openDB({ name: 'offer_cells' }),
+    offerWords: env.openDB({ name: 'offer_words' }),
+    offerTerms: env.openDB({ name: 'offer_terms' }),
+    offerVocabulary: env.openDB({ name: 'offer_vocabulary' }),
+    favorites: env.openDB({ name: 'favorites' }),
+    favoritesByTime: env.openDB({ name: 'favorites_by_time' }),
+    favoritesByOffer: env.openDB({ name: 'favorites_by_offer' }),
   };
 }

@@ -34,7 +34,7 @@ const metrics = new ActorMetrics(data.partition);
 function execute(cmd: CommandEnvelope, now: number): CommandOutcome {
   const handler = handlers[cmd.name] as Handler<typeof cmd.name>;
   try {
-    const { value, events } = handler(store, cmd.args as never, now);
+    const { value, events } = handler(store, cmd.args as never, now, { caller: cmd.caller, newId: cmd.newId });
     return { ok: true, value, events };
   } catch (err) {
     if (err instanceof Problem) return { ok: false, problem: err.toJSON() };

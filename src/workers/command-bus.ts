@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { v7 as uuidv7 } from 'uuid';
 import { checkAccess } from '../core/auth/access.ts';
 import type { Caller } from '../core/auth/claims.ts';
 import { commands, isCommandName, type CommandEnvelope, type CommandSpec, type CommandName, type CommandOutcome, type DomainEvent } from '../core/commands.ts';
@@ -69,10 +70,13 @@ export class CommandBus {
     const valid = (validators.get(name) as Validator<never>)(args);
     const spec = commands[name] as unknown as CommandSpec<TSchema>;
     checkAccess(spec.access, valid, meta.caller, meta.fromServer === true);
-    const key = spec.partitionKey(valid)
+    const ids = { newId: spec.assignsId === true ? uuidv7() : undefined, caller: meta.caller?.id };
+    const key = spec.partitionKey(valid, ids)
       ?? (meta.idempotencyKey === undefined ? undefined : `idem:${meta.principal}:${meta.idempotencyKey}`);
     const envelope: CommandEnvelope = { name: name as CommandName, args: valid, principal: meta.principal };
     if (meta.idempotencyKey !== undefined) envelope.idempotencyKey = meta.idempotencyKey;
+    if (ids.caller !== undefined) envelope.caller = ids.caller;
+    if (ids.newId !== undefined) envelope.newId = ids.newId;
 
     this.inFlight++;
     let outcome: CommandOutcome;

@@ -10,7 +10,7 @@ export interface UserJson {
   first_name: string;
   last_name: string;
   phone: string | null;
-  role: 'user' | 'partner' | 'admin';
+  role: 'user' | 'admin';
   identity_status: string;
   created_at: string;
 }

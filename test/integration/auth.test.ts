@@ -15,13 +15,12 @@ import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts'
 import type { ReplyFrame } from '../helpers/ws-client.ts';
 
 const SECRET = 'integration-test-secret-0123456789abcdef';
-const ADMIN = 'boss@example.org';
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const USER_FIELDS = ['created_at', 'email', 'first_name', 'id', 'identity_status', 'last_name', 'phone', 'role'];
 
 let server: TestServer;
 before(async () => {
-  server = await startServer({ JWT_SECRET: SECRET, ADMIN_EMAILS: ` ${ADMIN.toUpperCase()} , second-admin@example.org` });
+  server = await startServer({ JWT_SECRET: SECRET });
 });
 after(async () => {
   assert.equal(await server.stop(), 0);
@@ -350,12 +349,32 @@ describe('/me', () => {
 });
 
 describe('roles', () => {
-  test('ADMIN_EMAILS (any case, spaces) makes those accounts admins, in the answer, the token and GET /me', async () => {
-    const boss = await register(server.url, newAccount({ email: ADMIN }));
-    assert.equal(boss.user.role, 'admin');
-    assert.equal(decodeJwt(boss.access_token).role, 'admin');
+  const setRole = (id: string, role: string) => sendJson(`${server.adminUrl}/admin/users/${id}/role`, 'PUT', { role });
+
+  test('registering never grants admin; the admin listener grants and withdraws it, effective on the next request', async () => {
+    const boss = await register(server.url, newAccount({ email: 'boss@example.org' }));
+    assert.equal(boss.user.role, 'user');
+    const other = await register(server.url);
+    // As a plain user, the WebSocket command on another account is refused.
+    const ws = await querySocket(server.url, `access_token=${boss.access_token}`);
+    const update = { op: 'command', name: 'users.update', args: { id: other.user.id, patch: { first_name: 'Admined' } } };
+    assert.equal((await ws.request({ id: 1, ...update })).ok, false);
+    const granted = await expectJson<UserJson>(await setRole(boss.user.id, 'admin'), 200);
+    assert.equal(granted.role, 'admin');
+    // The same (unexpired) token now acts as an admin: the stored role wins over the token's claim.
     assert.equal((await expectJson<UserJson>(await me(boss.access_token), 200)).role, 'admin');
-    assert.equal((await register(server.url)).user.role, 'user');
+    assert.equal((await ws.request({ id: 2, ...update })).ok, true);
+    assert.equal((await expectJson<UserJson>(await setRole(boss.user.id, 'user'), 200)).role, 'user');
+    assert.equal((await ws.request({ id: 3, ...update })).ok, false);
+    ws.close();
+  });
+
+  test('PUT /admin/users/{id}/role refuses a bad role, a bad id and an unknown account', async () => {
+    const u = await register(server.url);
+    await expectProblem(await setRole(u.user.id, 'partner'), 400);
+    await expectProblem(await setRole('not-a-uuid', 'admin'), 400);
+    await expectProblem(await setRole('01900000-0000-7000-8000-000000000000', 'admin'), 404);
+    await expectProblem(await sendJson(`${server.url}/admin/users/${u.user.id}/role`, 'PUT', { role: 'admin' }), 404);
   });
 });
 

@@ -80,5 +80,5 @@ test('command access: public, server-only, and own account (or admin)', () => {
   assert.equal(status(() => checkAccess(own, { id: 'u1' }, user, false)), 'allowed');
   assert.equal(status(() => checkAccess(own, { id: 'u2' }, user, false)), 403);
   assert.equal(status(() => checkAccess(own, { id: 'u2' }, { id: 'a', role: 'admin' }, false)), 'allowed');
-  assert.equal(status(() => checkAccess(own, { id: 'u2' }, { id: 'p', role: 'partner' }, false)), 403);
+  assert.equal(status(() => checkAccess(own, { id: 'u2' }, { id: 'p', role: 'user' }, false)), 403);
 });

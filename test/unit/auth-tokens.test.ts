@@ -23,7 +23,7 @@ function recorder(): Logger & { warnings: string[] } {
 }
 const SECRET = 'unit-test-secret-0123456789abcdefghijkl';
 const OLD = 'unit-test-old-secret-0123456789abcdefghij';
-const alice: Caller = { id: '01900000-0000-7000-8000-00000000a11c', role: 'partner' };
+const alice: Caller = { id: '01900000-0000-7000-8000-00000000a11c', role: 'user' };
 
 async function service(env: Record<string, string>): Promise<TokenService> {
   return new TokenService(await loadKeyRing(loadConfig({ DATA_DIR: tempDir(), ...env }), recorder()));

@@ -6,9 +6,11 @@ import type { Caller } from './claims.ts';
  * - `public`: anyone, anonymous callers included;
  * - `server`: only the server's own flows (the `/auth/*` routes), which hash passwords and refresh
  *   tokens on the front thread and choose what the args hold; a client frame naming one is refused;
+ * - `user`: any authenticated caller; what it may do (team rights, ownership) depends on stored data
+ *   and is checked by the handler inside the write transaction;
  * - `{ self }`: an authenticated caller whose id is `self(args)`, or an admin.
  */
-export type CommandAccess<A> = 'public' | 'server' | { self(args: A): string };
+export type CommandAccess<A> = 'public' | 'server' | 'user' | { self(args: A): string };
 
 /**
  * Checks that `caller` may send a command guarded by `access` with `args`.
@@ -20,6 +22,7 @@ export function checkAccess<A>(access: CommandAccess<A>, args: A, caller: Caller
   if (access === 'public' || fromServer) return;
   if (access === 'server') throw problems.forbidden('This command is sent by the server itself; use the HTTP route.');
   if (caller === undefined) throw problems.unauthorized('This command needs an authenticated caller.');
+  if (access === 'user') return;
   if (caller.role !== 'admin' && caller.id !== access.self(args))
     throw problems.forbidden('This command may only act on your own account.');
 }

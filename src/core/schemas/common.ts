@@ -45,3 +45,43 @@ export const PageLimit = Type.Integer({
   default: LIMITS.pageDefault,
   description: `Page size (1–${LIMITS.pageMax}, default ${LIMITS.pageDefault}).`,
 });
+
+/** The eight categories of partners and offers (API.md, "Partners and establishments"). */
+export const CATEGORIES = ['BAR', 'RESTAURANT', 'CLUB', 'CINEMA', 'SPORT', 'LEISURE', 'EVENT', 'OTHER'] as const;
+export type CategoryName = (typeof CATEGORIES)[number];
+export const Category = Type.Union(CATEGORIES.map((c) => Type.Literal(c)), { description: 'One of BAR, RESTAURANT, CLUB, CINEMA, SPORT, LEISURE, EVENT, OTHER.' });
+
+/** Limits of the catalogue's fields (documented in README "Limits"). */
+export const CATALOG_LIMITS = {
+  /** Longest description, code points. */
+  description: 5000,
+  /** Longest condition line, code points. */
+  condition: 500,
+  /** Conditions, images, opening-hour and schedule entries per record. */
+  listItems: 50,
+  /** Longest URL (logo, images, website), characters. */
+  url: 2048,
+  /** Largest search radius, metres (API.md, "Offers"). */
+  radiusMaxM: 100_000,
+  /** Words in a search `q`. */
+  queryWords: 10,
+  /** Longest `q`, characters. */
+  queryLength: 200,
+  /** Favorites per account. */
+  favorites: 10_000,
+  /** Largest `quota.total`. */
+  quotaMax: 1_000_000,
+} as const;
+
+/** An absolute http(s) URL of at most CATALOG_LIMITS.url characters. */
+export const Url = (description: string) =>
+  Type.String({ format: 'uri', pattern: '^https?://', maxLength: CATALOG_LIMITS.url, description });
+
+/** Wall-clock time `HH:MM` (00:00–23:59). */
+export const ClockTime = (description: string) => Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description });
+
+/** Day of the week, 0 = Sunday … 6 = Saturday (API.md, Conventions). */
+export const Weekday = Type.Integer({ minimum: 0, maximum: 6, description: 'Day of the week, 0 = Sunday … 6 = Saturday.' });
+
+/** A string of at most `max` code points (may be empty). */
+export const LongText = (max: number, description: string) => Type.String({ maxLength: max, description });

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Timestamp, Uuid } from './common.ts';
+import { Membership } from './partners.ts';
 import { User } from './users.ts';
 
 const NullableTime = (description: string) => Type.Union([Timestamp(description), Type.Null()]);
@@ -12,6 +13,8 @@ export const UserExport = Type.Object(
   {
     exported_at: Timestamp('When this export was made (UTC).'),
     user: Type.Object({ ...User.properties, updated_at: Timestamp('Last change of the profile (UTC).') }, { additionalProperties: false }),
+    memberships: Type.Array(Membership),
+    favorites: Type.Array(Type.Object({ offer_id: Uuid('Offer id.'), added_at: Timestamp('When it was added (UTC).') })),
     password: Type.Object({
       algorithm: Type.String({ description: 'Hash function and its parameters (the hash itself is withheld).' }),
     }),

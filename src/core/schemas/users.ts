@@ -1,9 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Timestamp, Uuid } from './common.ts';
+import { Membership } from './partners.ts';
 
-/** Roles of the API contract: `partner` is a member of a partner, `admin` runs the service. */
-export const Role = Type.Union([Type.Literal('user'), Type.Literal('partner'), Type.Literal('admin')],
-  { $id: 'Role', description: '`user`, `partner` (member of a partner) or `admin`.' });
+/** Account roles of the API contract; rights over a partner come from team membership, not from the role. */
+export const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')],
+  { $id: 'Role', description: '`user` or `admin` (granted on the admin listener only).' });
 export type Role = Static<typeof Role>;
 
 /** Where the account's identity check stands; every account starts `unverified`. */
@@ -63,6 +64,13 @@ export const User = Type.Object(
 );
 export type User = Static<typeof User>;
 
+/** `GET /me`: the account and its team memberships (API.md, "Partners and establishments"). */
+export const Me = Type.Object(
+  { ...User.properties, memberships: Type.Array(Membership) },
+  { additionalProperties: false, $id: 'Me' },
+);
+export type Me = Static<typeof Me>;
+
 /** An account as stored (db `users`): the public fields, the password hash and the last change. */
 export interface UserRecord extends User {
   /** PHC string of the scrypt hash, parameters included (core/auth/password.ts). */
@@ -114,6 +122,13 @@ export type UserRegisterArgs = Static<typeof UserRegisterArgs>;
 /** Args of `users.update`: the account and the merge patch. */
 export const UserUpdateArgs = Type.Object({ id: Uuid('User id.'), patch: UserPatch }, { additionalProperties: false });
 export type UserUpdateArgs = Static<typeof UserUpdateArgs>;
+
+/** Body of `PUT /admin/users/{id}/role` (admin listener). */
+export const RoleChange = Type.Object({ role: Role }, { additionalProperties: false, $id: 'RoleChange' });
+
+/** Args of `users.set_role`. */
+export const UserRoleArgs = Type.Object({ id: Uuid('User id.'), role: Role }, { additionalProperties: false });
+export type UserRoleArgs = Static<typeof UserRoleArgs>;
 
 /** Args of `users.delete`. */
 export const UserDeleteArgs = Type.Object({ id: Uuid('User id.') }, { additionalProperties: false });

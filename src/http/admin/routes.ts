@@ -5,7 +5,10 @@ import { storeBytes, storeEntries, type FrontMetrics, type WsStats } from '../..
 import type { Store } from '../../store/store.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
 import type { Partitions } from '../../workers/partitions.ts';
-import type { AreaReads } from '../area-reads.ts';
+import type { ReadSide } from '../reads/read-side.ts';
+import { RoleChange, User } from '../../core/schemas/users.ts';
+import { bodyValidator } from '../../core/validate.ts';
+import { uuidParam } from '../params.ts';
 import { jsonValue, type Reply } from '../reply.ts';
 import type { RequestContext, RouteDef } from '../router.ts';
 import type { Backups } from './backup.ts';
@@ -16,7 +19,7 @@ export interface AdminDeps {
   store: Store;
   partitions: Partitions;
   bus: CommandBus;
-  reads: AreaReads;
+  reads: ReadSide;
   ws: WsStats;
   backups: Backups;
   version: string;
@@ -24,6 +27,7 @@ export interface AdminDeps {
   token: string | undefined;
 }
 
+const validRole = bodyValidator(RoleChange);
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
 /**
@@ -42,7 +46,7 @@ function guard(expected: string | undefined): (ctx: RequestContext) => void {
   };
 }
 
-/** Routes of the admin listener (API.md "Admin"): `/metrics`, `/admin/stats`, `/admin/backup`. */
+/** Routes of the admin listener (API.md "Admin"): `/metrics`, `/admin/stats`, `/admin/backup`, `/admin/users/{id}/role`. */
 export function adminRoutes(d: AdminDeps): RouteDef[] {
   const check = guard(d.token);
   const started = Date.now();
@@ -77,6 +81,19 @@ export function adminRoutes(d: AdminDeps): RouteDef[] {
       },
       doc: { operationId: 'stats', summary: 'Partitions, queues, cache, store and uptime, for humans.', tags,
         responses: { 200: { description: 'Stats.', schema: Type.Object({}) } }, problems: problemsOf },
+    },
+    {
+      method: 'put', pattern: '/admin/users/:id/role', body: true, write: true,
+      async handler(ctx): Promise<Reply> {
+        check(ctx);
+        const id = uuidParam(ctx.params[0] ?? '', 'id');
+        const { role } = validRole(ctx.body);
+        const r = await d.bus.execute('users.set_role', { id, role }, { principal: 'admin', fromServer: true });
+        return jsonValue(r.value);
+      },
+      doc: { operationId: 'setUserRole', summary: 'Make or unmake an admin: the only way to grant the role (an operator act).', tags,
+        pathParams: { id: Type.String({ format: 'uuid', description: 'User id.' }) }, body: RoleChange,
+        responses: { 200: { description: 'The account; the role applies from its next request.', schema: User } }, problems: [...problemsOf, 400, 404, 415] },
     },
     {
       method: 'post', pattern: '/admin/backup',

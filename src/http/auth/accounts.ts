@@ -5,8 +5,8 @@ import { newRefreshToken, refreshTokenHash } from '../../core/auth/refresh.ts';
 import { problems } from '../../core/errors.ts';
 import type { SessionGrant } from '../../core/schemas/sessions.ts';
 import type { UserExport } from '../../core/schemas/user-export.ts';
-import { normaliseEmail, toUser, type LoginRequest, type RegisterRequest, type Role, type TokenPair, type User, type UserRecord, type UserRegisterArgs } from '../../core/schemas/users.ts';
-import { prefixRange, sessionsOf, tokensOf } from '../../store/accounts.ts';
+import { toUser, type LoginRequest, type RegisterRequest, type TokenPair, type UserRecord, type UserRegisterArgs, type Me } from '../../core/schemas/users.ts';
+import { favoritesOf, membershipsOf, prefixRange, sessionsOf, tokensOf } from '../../store/accounts.ts';
 import type { Store } from '../../store/store.ts';
 import type { CommandBus, CommandMeta } from '../../workers/command-bus.ts';
 import { ipKey } from './client-ip.ts';
@@ -25,19 +25,12 @@ export interface AccountDeps {
   bus: CommandBus;
   tokens: TokenService;
   passwords: Passwords;
-  /** Normalised emails of ADMIN_EMAILS. */
-  adminEmails: ReadonlySet<string>;
   loginLimits: LoginLimits;
 }
 
 /** The auth flows send their server-only commands without an idempotency key: their answers hold fresh secrets. */
 const SERVER: CommandMeta = { principal: 'anon', fromServer: true };
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** Parses ADMIN_EMAILS (comma-separated) into normalised emails. */
-export function adminEmailSet(list: string): Set<string> {
-  return new Set(list.split(',').map(normaliseEmail).filter((e) => e !== ''));
-}
 
 /**
  * The account flows of the front thread (API.md, "Auth and users"): passwords are hashed here (see
@@ -47,15 +40,6 @@ export function adminEmailSet(list: string): Set<string> {
 export class Accounts {
   constructor(private readonly d: AccountDeps) {}
 
-  /** The role an account acts with: `admin` when its email is in ADMIN_EMAILS, else the stored one. */
-  roleOf(user: Pick<User, 'email' | 'role'>): Role {
-    return this.d.adminEmails.has(user.email) ? 'admin' : user.role;
-  }
-
-  /** `user` as the API shows it: public fields, effective role. */
-  view(user: User): User {
-    return { ...user, role: this.roleOf(user) };
-  }
 
   /**
    * `POST /auth/register`. The email index is checked here only to spare a hash; the actor checks it
@@ -111,9 +95,9 @@ export class Accounts {
     await this.d.bus.execute('sessions.revoke', { refresh_hash: refreshTokenHash(token) }, SERVER);
   }
 
-  /** `GET /me`. @throws Problem 401 when the account was deleted meanwhile. */
-  me(caller: Caller): User {
-    return this.view(toUser(this.load(caller.id)));
+  /** `GET /me`: the account and its team memberships. @throws Problem 401 when the account was deleted meanwhile. */
+  me(caller: Caller): Me {
+    return { ...toUser(this.load(caller.id)), memberships: membershipsOf(this.d.store, caller.id) };
   }
 
   /** `GET /me/export`: everything stored about the caller (core/schemas/user-export.ts). */
@@ -122,7 +106,9 @@ export class Accounts {
     const user = this.load(caller.id);
     return {
       exported_at: iso(Date.now()),
-      user: { ...this.view(toUser(user)), updated_at: user.updated_at },
+      user: { ...toUser(user), updated_at: user.updated_at },
+      memberships: membershipsOf(store, user.id),
+      favorites: favoritesOf(store, user.id).map(([offerId, at]) => ({ offer_id: offerId, added_at: iso(at) })),
       password: { algorithm: hashAlgorithm(user.password_hash) },
       sessions: sessionsOf(store, user.id).map((s) => ({
         id: s.id, created_at: iso(s.created_at), last_used_at: iso(s.last_used_at), expires_at: iso(s.expires_at),
@@ -143,7 +129,7 @@ export class Accounts {
 
   private async pair(grant: SessionGrant, refreshToken: string): Promise<TokenPair> {
     if (grant.status === 'reused') throw authProblems.refreshTokenReused();
-    const user = this.view(grant.user);
+    const user = grant.user;
     return {
       access_token: await this.d.tokens.issue(user), refresh_token: refreshToken, token_type: 'Bearer',
       expires_in: TOKEN_RULES.accessTtlS, user,

@@ -1,5 +1,6 @@
 import type { Caller } from '../../core/auth/claims.ts';
 import { problems } from '../../core/errors.ts';
+import type { Role } from '../../core/schemas/users.ts';
 import type { RequestContext } from '../router.ts';
 import { ipKey, type ClientIpResolver } from './client-ip.ts';
 import { rateHeaders, type FixedWindowLimiter, type RateState } from './ratelimit.ts';
@@ -16,8 +17,12 @@ export interface RequestLimits {
 
 export interface GateOptions {
   tokens: TokenService;
-  /** True while account `id` exists: the tokens of a deleted account are refused. */
-  accountExists(id: string): boolean;
+  /**
+   * The stored role of account `id`, or undefined once it is deleted (its tokens are then refused).
+   * The stored role wins over the token's claim, so a role granted or withdrawn on the admin
+   * listener takes effect on the account's next request.
+   */
+  accountRole(id: string): Role | undefined;
   clientIp: ClientIpResolver;
   /** Undefined when `RATE_LIMIT=off`. */
   limits: RequestLimits | undefined;
@@ -42,7 +47,7 @@ function bearerToken(authorization: string): string | undefined {
  * Authentication and rate limiting of every public request and WebSocket command, in one place.
  *
  * Cost when nothing applies (`RATE_LIMIT=off`, no `Authorization`): one header test. A token seen
- * before costs a cache lookup and an LMDB existence check; an unseen one a jose verification, which
+ * before costs a cache lookup and an LMDB read of the account's role; an unseen one a jose verification, which
  * is first counted against the client IP's anonymous window, so forged tokens are throttled as
  * anonymous traffic.
  */
@@ -104,7 +109,8 @@ export class Gate {
   }
 
   private live(v: VerifiedToken): Caller {
-    if (!this.o.accountExists(v.caller.id)) throw problems.invalidToken('The account of this access token no longer exists.');
-    return v.caller;
+    const role = this.o.accountRole(v.caller.id);
+    if (role === undefined) throw problems.invalidToken('The account of this access token no longer exists.');
+    return role === v.caller.role ? v.caller : { id: v.caller.id, role };
   }
 }

@@ -3,7 +3,7 @@ import { OWASP_SCRYPT } from '../../core/auth/password.ts';
 import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/store.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
-import { Accounts, adminEmailSet } from './accounts.ts';
+import { Accounts } from './accounts.ts';
 import { clientIpResolver } from './client-ip.ts';
 import { Gate } from './gate.ts';
 import { loadKeyRing } from './keys.ts';
@@ -45,10 +45,10 @@ export async function startAuth(c: Config, store: Store, bus: CommandBus, log: L
   };
   const gate = new Gate({
     tokens,
-    accountExists: (id) => store.users.doesExist(id),
+    accountRole: (id) => store.users.get(id)?.role,
     clientIp: clientIpResolver(c.TRUST_PROXY),
     limits: requests,
   });
-  const accounts = new Accounts({ store, bus, tokens, passwords, adminEmails: adminEmailSet(c.ADMIN_EMAILS), loginLimits: logins });
+  const accounts = new Accounts({ store, bus, tokens, passwords, loginLimits: logins });
   return { gate, accounts, limiters: { ...requests, login_account: logins.account, login_ip: logins.ip } };
 }

@@ -4,7 +4,7 @@ import { Area, AreaCreate, AreaListQuery, AreaPatch } from '../../core/schemas/a
 import { LIMITS } from '../../core/schemas/common.ts';
 import { bodyValidator, queryValidator } from '../../core/validate.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
-import type { AreaReads } from '../area-reads.ts';
+import type { AreaReads } from '../reads/areas.ts';
 import { commandMeta, nextLink, positiveIntParam, queryRecord } from '../params.ts';
 import { json, jsonValue, type Reply } from '../reply.ts';
 import type { RouteDef } from '../router.ts';

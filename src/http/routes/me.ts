@@ -1,7 +1,7 @@
 import type { Caller } from '../../core/auth/claims.ts';
 import { problems } from '../../core/errors.ts';
 import { UserExport } from '../../core/schemas/user-export.ts';
-import { User, UserPatch } from '../../core/schemas/users.ts';
+import { Me, UserPatch } from '../../core/schemas/users.ts';
 import { bodyValidator } from '../../core/validate.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
 import type { Accounts } from '../auth/accounts.ts';
@@ -25,17 +25,17 @@ export function meRoutes(bus: CommandBus, accounts: Accounts): RouteDef[] {
       method: 'get', pattern: '/me',
       handler: (ctx) => jsonValue(accounts.me(caller(ctx))),
       doc: { operationId: 'getMe', summary: 'The caller\'s account.', tags, auth: true,
-        responses: { 200: { description: 'The account.', schema: User } }, problems: [] },
+        responses: { 200: { description: 'The account and its team memberships.', schema: Me } }, problems: [] },
     },
     {
       method: 'patch', pattern: '/me', body: true, write: true,
       async handler(ctx) {
         const { id } = caller(ctx);
-        const r = await bus.execute('users.update', { id, patch: validPatch(ctx.body) }, commandMeta(ctx));
-        return jsonValue(accounts.view(r.value as User));
+        await bus.execute('users.update', { id, patch: validPatch(ctx.body) }, commandMeta(ctx));
+        return jsonValue(accounts.me(caller(ctx)));
       },
       doc: { operationId: 'updateMe', summary: 'Update the caller\'s profile (JSON merge patch, RFC 7396; `phone: null` removes it).', tags, auth: true,
-        body: UserPatch, responses: { 200: { description: 'The updated account; durable on disk.', schema: User } }, problems: [400, 413, 415, 503] },
+        body: UserPatch, responses: { 200: { description: 'The updated account; durable on disk.', schema: Me } }, problems: [400, 413, 415, 503] },
     },
     {
       method: 'del', pattern: '/me', write: true,

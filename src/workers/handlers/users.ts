@@ -1,9 +1,11 @@
 import { v7 as uuidv7 } from 'uuid';
 import { authProblems } from '../../core/auth/problems.ts';
 import type { SessionGrant } from '../../core/schemas/sessions.ts';
-import { toUser, type UserDeleteArgs, type UserRecord, type UserRegisterArgs, type UserUpdateArgs } from '../../core/schemas/users.ts';
+import { toUser, type UserDeleteArgs, type UserRoleArgs, type UserRecord, type UserRegisterArgs, type UserUpdateArgs } from '../../core/schemas/users.ts';
 import { prefixRange } from '../../store/accounts.ts';
 import type { Store } from '../../store/store.ts';
+import { removeFavoritesBy } from './favorites.ts';
+import { assertNotLastOwner } from './members.ts';
 import { eraseSessions, openFamily } from './sessions.ts';
 import type { HandlerResult } from './types.ts';
 
@@ -42,13 +44,31 @@ export function updateUser(store: Store, { id, patch }: UserUpdateArgs, now: num
 }
 
 /**
+ * `users.set_role` (admin listener only): makes or unmakes an admin; takes effect on the account's
+ * next request (the gate reads the stored role). @throws Problem 404 unknown account.
+ */
+export function setUserRole(store: Store, { id, role }: UserRoleArgs, now: number): HandlerResult {
+  const user: UserRecord = { ...loadUser(store, id), role, updated_at: new Date(now).toISOString() };
+  store.users.put(id, user);
+  return { value: toUser(user), events: [] };
+}
+
+/**
  * `users.delete` (GDPR erasure): removes the account, its email (free to register again), its
- * sessions and refresh tokens, and the idempotency records it owns. Access tokens already issued
- * stop working because they name an account that no longer exists (http/auth/gate.ts).
- * @throws Problem 404 unknown account.
+ * sessions and refresh tokens, its team memberships, its favorites and the idempotency records it
+ * owns. Access tokens already issued stop working because they name an account that no longer exists
+ * (http/auth/gate.ts).
+ * @throws Problem 404 unknown account; 409 `last-owner` while it is the last owner of a partner.
  */
 export function deleteUser(store: Store, { id }: UserDeleteArgs): HandlerResult {
   const user = loadUser(store, id);
+  const partners = [...store.memberships.getKeys(prefixRange(id))].map((k) => k[1]);
+  for (const p of partners) assertNotLastOwner(store, p, id);
+  for (const p of partners) {
+    store.members.remove([p, id]);
+    store.memberships.remove([id, p]);
+  }
+  removeFavoritesBy(store, id);
   store.users.remove(id);
   store.usersByEmail.remove(user.email);
   eraseSessions(store, id);
