@@ -47,7 +47,7 @@ test('issue: an HS256 at+jwt with kid = RFC 7638 thumbprint, claims sub, role, i
   const claims = decodeJwt(token);
   assert.deepEqual(Object.keys(claims).sort(), ['aud', 'exp', 'iat', 'iss', 'jti', 'role', 'sub']);
   assert.equal(claims.sub, alice.id);
-  assert.equal(claims.role, 'partner');
+  assert.equal(claims.role, 'user');
   assert.equal(claims.iat, Date.UTC(2026, 0, 1) / 1000);
   assert.equal(claims.exp, Date.UTC(2026, 0, 1) / 1000 + 900);
   assert.equal(claims.iss, 'https://sortie.dev');
