@@ -7,7 +7,8 @@ import { problems, type FieldError } from './errors.ts';
 export type Validator<T> = (input: unknown) => T;
 
 function makeAjv(coerce: boolean): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: coerce, useDefaults: coerce });
+  // strictNumbers: NaN and ±Infinity (JSON `1e999`, msgpack floats) are not numbers, let alone integers.
+  const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, coerceTypes: coerce, useDefaults: coerce });
   addFormats.default(ajv, ['date-time', 'uri', 'email']);
   return ajv;
 }
