@@ -10,6 +10,10 @@ export interface RawExchange {
   body: string;
   /** How the connection ended: closed by the server (FIN), reset, or still open at `timeoutMs`. */
   end: 'close' | 'reset' | 'timeout';
+  /** Everything received, as latin1 text (all responses, for pipelined requests). */
+  raw: string;
+  /** Milliseconds from connecting to the end. */
+  elapsedMs: number;
 }
 
 /**
@@ -22,11 +26,13 @@ export function rawExchange(port: number, chunks: readonly (string | Buffer)[], 
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const received: Buffer[] = [];
+    const start = performance.now();
     let reset = false;
     const done = (end: RawExchange['end']) => {
       clearTimeout(timer);
       socket.destroy();
-      resolve({ ...parseFirstResponse(Buffer.concat(received).toString('latin1')), end });
+      const raw = Buffer.concat(received).toString('latin1');
+      resolve({ ...parseFirstResponse(raw), end, raw, elapsedMs: performance.now() - start });
     };
     const timer = setTimeout(() => done('timeout'), timeoutMs);
     socket.on('data', (c: Buffer) => received.push(c));
@@ -39,7 +45,7 @@ export function rawExchange(port: number, chunks: readonly (string | Buffer)[], 
 }
 
 /** One HTTP/1.1 response read off a raw socket. */
-export type RawResponse = Omit<RawExchange, 'end'>;
+export type RawResponse = Omit<RawExchange, 'end' | 'raw' | 'elapsedMs'>;
 
 function parseFirstResponse(text: string): RawResponse {
   return parseResponseAt(text, 0)?.response ?? { status: undefined, headers: {}, body: '' };
