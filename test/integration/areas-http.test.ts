@@ -49,10 +49,10 @@ describe('GET /health', () => {
     const res = await fetch(`${url}/health`);
     assert.deepEqual(await expectJson(res, 200), { status: 'ok' });
   });
-  test('other methods → 405 with Allow: GET', async () => {
+  test('other methods → 405 with Allow: GET, HEAD', async () => {
     const res = await fetch(`${url}/health`, { method: 'POST' });
     await expectProblem(res, 405);
-    assert.equal(res.headers.get('allow'), 'GET');
+    assert.equal(res.headers.get('allow'), 'GET, HEAD');
   });
 });
 
@@ -243,12 +243,12 @@ describe('bad input → 4xx problem+json naming the field, never 500', () => {
       await expectProblem(await sendJson(`${url}/nope`, 'POST', { a: 1 }), 404);
     });
     const allowed: [string, string, string[]][] = [
-      ['PUT', '/areas', ['GET', 'POST']],
-      ['DELETE', '/areas', ['GET', 'POST']],
-      ['PATCH', '/areas', ['GET', 'POST']],
-      ['PUT', '/areas/1', ['DELETE', 'GET', 'PATCH']],
-      ['POST', '/areas/1', ['DELETE', 'GET', 'PATCH']],
-      ['DELETE', '/health', ['GET']],
+      ['PUT', '/areas', ['GET', 'HEAD', 'POST']],
+      ['DELETE', '/areas', ['GET', 'HEAD', 'POST']],
+      ['PATCH', '/areas', ['GET', 'HEAD', 'POST']],
+      ['PUT', '/areas/1', ['DELETE', 'GET', 'HEAD', 'PATCH']],
+      ['POST', '/areas/1', ['DELETE', 'GET', 'HEAD', 'PATCH']],
+      ['DELETE', '/health', ['GET', 'HEAD']],
     ];
     for (const [method, path, allow] of allowed) {
       test(`${method} ${path} → 405 with Allow: ${allow.join(', ')}`, async () => {
