@@ -26,7 +26,7 @@ export type ChunkedBodies = 'refuse' | 'accept';
 export function framingProblem(req: HttpRequest, chunked: ChunkedBodies): Problem | undefined {
   const query = req.getQuery() ?? '';
   // "METHOD SP target SP HTTP/1.1 CRLF", each "name:value CRLF" (optional whitespace is not counted), final CRLF.
-  let size = req.getCaseSensitiveMethod().length + req.getUrl().length + (query === '' ? 0 : query.length + 1) + 13;
+  let size = req.getCaseSensitiveMethod().length + req.getUrl().length + (query === '' ? 0 : query.length + 1) + 14;
   let lengths = 0;
   let hosts = 0;
   let codings: string | undefined;
