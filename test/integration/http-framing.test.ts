@@ -145,6 +145,38 @@ describe('Transfer-Encoding (CHUNKED_BODIES=refuse)', () => {
   });
 });
 
+describe('Transfer-Encoding with CHUNKED_BODIES=accept (behind a proxy that re-frames bodies)', () => {
+  const MiB = 1024 * 1024;
+  let accepting: TestServer;
+  before(async () => { accepting = await startServer({ CHUNKED_BODIES: 'accept' }); });
+  after(async () => {
+    assert.equal(await accepting.stop(), 0);
+    await accepting.dispose();
+  });
+  const head = (te: string, more: string[] = []) => requestHead('POST', '/areas', ['Content-Type: application/json', `Transfer-Encoding: ${te}`, ...more]);
+
+  test('a small chunked body is read (201)', async () => {
+    const body = JSON.stringify({ name: 'n', type: `chunked-${randomUUID()}` });
+    const r = await rawExchange(accepting.port, [head('chunked', ['Connection: close']), `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`]);
+    assert.equal(r.status, 201, r.body);
+  });
+
+  test('413 as soon as BODY_LIMIT + 1 bytes have arrived, and the connection closes', async () => {
+    const chunk = 'x'.repeat(64 * 1024);
+    const chunks = [head('chunked')];
+    for (let i = 0; i < MiB / chunk.length; i++) chunks.push(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    chunks.push('1\r\nx\r\n'); // byte 1 MiB + 1; the body is never terminated, so only the limit can end it
+    const r = await rawExchange(accepting.port, chunks);
+    assert.equal(r.status, 413);
+    assert.equal(r.headers['content-type'], PROBLEM);
+    assert.equal(r.end, 'close');
+  });
+
+  test('other codings are still refused (501)', async () => {
+    assertClosingProblem(await rawExchange(accepting.port, [`${head('gzip, chunked')}0\r\n\r\n`]), 501, 'not-implemented');
+  });
+});
+
 describe('request head size', () => {
   test('a 100 KB header field in one write: 431, then the connection closes', async () => {
     assertClosingProblem(await raw([requestHead('GET', '/health', [`X-Big: ${'x'.repeat(100 * 1024)}`])]), 431, 'headers-too-large');
