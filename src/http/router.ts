@@ -173,25 +173,24 @@ export class Router {
   private refuse(res: HttpResponse, req: HttpRequest, problem: Problem, rec: RouteRecorder | undefined): void {
     const start = rec === undefined ? 0 : performance.now();
     const head = req.getCaseSensitiveMethod() === 'HEAD';
-    const framing = framingProblem(req, this.opts.chunked);
-    if (framing !== undefined) {
-      refuseAndClose(res, framing, head);
-      rec?.done(framing.status, start);
-      return;
-    }
+    if (this.refusedFraming(res, req, head, rec, start)) return;
     const close = req.getHeader('content-length') !== '' || req.getHeader('transfer-encoding') !== '';
     writeReply(res, problemReply(problem, close), undefined, head);
     rec?.done(problem.status, start);
   }
 
+  /** Refuses a request whose framing uWS let through ambiguous (http/framing.ts) and closes its connection; true when it did. */
+  private refusedFraming(res: HttpResponse, req: HttpRequest, head: boolean, rec: RouteRecorder | undefined, start: number): boolean {
+    const problem = framingProblem(req, this.opts.chunked);
+    if (problem === undefined) return false;
+    refuseAndClose(res, problem, head);
+    rec?.done(problem.status, start);
+    return true;
+  }
+
   private handle(def: RouteDef, paramCount: number, rec: RouteRecorder | undefined, res: HttpResponse, req: HttpRequest, head: boolean): void {
     const start = rec === undefined ? 0 : performance.now();
-    const framing = framingProblem(req, this.opts.chunked);
-    if (framing !== undefined) {
-      refuseAndClose(res, framing, head);
-      rec?.done(framing.status, start);
-      return;
-    }
+    if (this.refusedFraming(res, req, head, rec, start)) return;
     const params: string[] = [];
     for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
     let onAbort: Promise<never> | undefined;
