@@ -349,13 +349,15 @@ describe('behind nginx, with the README configuration', { skip: nginxMissing }, 
     assert.equal((JSON.parse(r.body) as { name: string }).name, 'via nginx');
   });
 
-  test('a chunked body is re-framed by nginx (201); two Content-Length fields are refused by nginx itself', async () => {
+  test('a chunked body is re-framed by nginx (201); two Content-Length fields and malformed chunks are refused by nginx itself', async () => {
     const body = JSON.stringify({ name: 'chunked via nginx', type: `proxied-${randomUUID()}` });
     const hex = Buffer.byteLength(body).toString(16);
     const r = await rawExchange(proxyPort, [requestHead('POST', '/areas', ['Content-Type: application/json', 'Transfer-Encoding: chunked', 'Connection: close']), `${hex}\r\n${body}\r\n0\r\n\r\n`]);
     assert.equal(r.status, 201, r.raw);
     const dup = await rawExchange(proxyPort, [requestHead('GET', '/health', ['Content-Length: 0', 'Content-Length: 5'])]);
     assert.equal(dup.status, 400);
+    const malformed = await rawExchange(proxyPort, [requestHead('POST', '/areas', ['Content-Type: application/json', 'Transfer-Encoding: chunked']), `${hex}\r\n${body}0\r\n\r\n`]);
+    assert.equal(malformed.status, 400, 'chunk data not followed by CRLF');
   });
 
   test('X-Forwarded-For with TRUST_PROXY: each client address forwarded by nginx has its own rate-limit window', async () => {
