@@ -262,8 +262,9 @@ describe('WebSocket', () => {
   });
 });
 
-const nginxVersion = spawnSync('nginx', ['-v']);
-const nginxMissing = nginxVersion.error === undefined ? false : 'nginx is not installed (.ci/run installs nginx-light with apt-get): reverse-proxy tests skipped';
+/** The nginx binary (Debian puts it in /usr/sbin, which a non-root PATH may lack). */
+const NGINX = ['nginx', '/usr/sbin/nginx'].find((bin) => spawnSync(bin, ['-v']).error === undefined);
+const nginxMissing = NGINX === undefined ? 'nginx is not installed (.ci/run installs nginx-light with apt-get): reverse-proxy tests skipped' : false;
 
 /** A TCP port free right now on 127.0.0.1. */
 async function freePort(): Promise<number> {
@@ -312,7 +313,7 @@ describe('behind nginx, with the README configuration', { skip: nginxMissing }, 
       site, '}', '',
     ].join('\n'));
     let output = '';
-    nginx = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    nginx = spawn(NGINX as string, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
     nginx.stdout?.on('data', (c: Buffer) => { output += c.toString(); });
     nginx.stderr?.on('data', (c: Buffer) => { output += c.toString(); });
     await waitForPort(proxyPort, 10_000, nginx, () => `${output}${(() => { try { return readFileSync(join(dir, 'error.log'), 'utf8'); } catch { return ''; } })()}`);
