@@ -74,7 +74,7 @@ test('a validly signed token living longer than an access token is cached for on
   const kid = decodeProtectedHeader(await (await service({ JWT_SECRET: SECRET })).issue(alice)).kid as string;
   const now = Math.floor(Date.now() / 1000);
   const signed = (exp: string) => new CompactSign(new TextEncoder().encode(
-    `{"sub":"${alice.id}","role":"partner","iss":"https://sortie.dev","aud":"sortie-api","jti":"j","iat":${now},"exp":${exp}}`,
+    `{"sub":"${alice.id}","role":"user","iss":"https://sortie.dev","aud":"sortie-api","jti":"j","iat":${now},"exp":${exp}}`,
   )).setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' }).sign(Buffer.from(SECRET));
   const svc = await service({ JWT_SECRET: SECRET });
   const tenYears = await signed(String(now + 10 * 365 * 86400));
