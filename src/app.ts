@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { qrMatches } from './core/auth/booking-qr.ts';
+import type { BookingRecord } from './core/schemas/bookings.ts';
 import { Backups } from './http/admin/backup.ts';
 import { storedSecret } from './http/auth/stored-secret.ts';
 import { ReadSide } from './http/reads/read-side.ts';
@@ -38,11 +39,15 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     bookingRules: { holdMs: config.BOOKING_HOLD_MS, ttlMs: config.BOOKING_TTL_MS },
   });
   await partitions.ready();
-  const bus = new CommandBus(partitions, {
-    bookingOffer: (id) => store.bookings.get(id)?.offer_id,
-    qrMatches: (token, id, offerId) => qrMatches(qrKey, token, id, offerId),
-  });
   const reads = new ReadSide(store, config.CACHE_MAX, config.PAGE_CACHE_BYTES, qrKey);
+  const bus = new CommandBus(partitions, {
+    lookups: {
+      bookingOffer: (id) => store.bookings.get(id)?.offer_id,
+      qrMatches: (token, id, offerId) => qrMatches(qrKey, token, id, offerId),
+    },
+    // A booking as its sender sees it: with its QR code for its booker only.
+    present: (name, value, caller) => (name.startsWith('bookings.') && caller !== undefined ? reads.bookings.view(value as BookingRecord, caller) : value),
+  });
   bus.onEvent((e) => reads.apply(e));
   const deadlines = new DeadlineTimer(store, bus, log);
   bus.onEvent((e) => deadlines.onEvent(e));

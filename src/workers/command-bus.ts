@@ -20,6 +20,22 @@ export interface CommandMeta {
   fromServer?: boolean;
 }
 
+/**
+ * Turns a command's committed value into what its sender sees, the same for HTTP and WebSocket
+ * (e.g. a booking with its QR code for its booker only).
+ */
+export type Presenter = (name: CommandName, value: unknown, caller: Caller | undefined) => unknown;
+
+/** Settings of a CommandBus. */
+export interface BusOptions {
+  /** Immutable facts read from the store to route and pre-check commands (booking → offer, QR tokens); default: none. */
+  lookups?: CommandLookups;
+  /** Commands per actor task (see CommandBatcher); default 256. */
+  maxBatch?: number;
+  /** What the sender sees of a committed value; default: the value as it is. */
+  present?: Presenter;
+}
+
 /** A successful command: its value, and whether it is the stored answer to an earlier try. */
 export interface CommandReply {
   value: unknown;
@@ -42,12 +58,13 @@ export class CommandBus {
 
   private readonly batcher: CommandBatcher;
 
-  /**
-   * @param lookups immutable facts read from the store to route and pre-check commands (booking → offer, QR tokens).
-   * @param maxBatch commands per actor task (see CommandBatcher).
-   */
-  constructor(private readonly partitions: Partitions, private readonly lookups: CommandLookups = NO_LOOKUPS, maxBatch = 256) {
-    this.batcher = new CommandBatcher(partitions, maxBatch);
+  private readonly lookups: CommandLookups;
+  private readonly present: Presenter;
+
+  constructor(private readonly partitions: Partitions, o: BusOptions = {}) {
+    this.batcher = new CommandBatcher(partitions, o.maxBatch ?? 256);
+    this.lookups = o.lookups ?? NO_LOOKUPS;
+    this.present = o.present ?? ((_name, value) => value);
   }
 
   /** Registers a listener called synchronously for every event of every committed command. */
@@ -94,7 +111,7 @@ export class CommandBus {
     }
     if (!outcome.ok) throw Problem.fromJSON(outcome.problem);
     for (const e of outcome.events) for (const l of this.listeners) l(e);
-    return { value: outcome.value, replayed: outcome.replayed === true };
+    return { value: this.present(name, outcome.value, meta.caller), replayed: outcome.replayed === true };
   }
 
   /** Resolves once no command is in flight (used by graceful shutdown). */

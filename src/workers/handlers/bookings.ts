@@ -33,10 +33,12 @@ function loadBooking(store: Store, ref: BookingRef): BookingRecord {
 /** True when `userId` is partner staff (any member) of the booking's partner, or an admin. */
 const isStaff = (store: Store, b: BookingRecord, userId: string) => memberRole(store, b.partner_id, userId) !== undefined || isAdmin(store, userId);
 
-/** @throws Problem 404 (hidden) when the caller is neither partner staff nor an admin. */
+/** @throws Problem 403 for the booker, 404 (its existence hidden) for anyone else who is neither partner staff nor an admin. */
 function requireStaff(store: Store, b: BookingRecord, ctx: CommandContext): void {
   const caller = callerOf(store, ctx);
-  if (!isStaff(store, b, caller)) throw problems.notFound(`Booking ${b.id} does not exist.`);
+  if (isStaff(store, b, caller)) return;
+  if (b.user_id === caller) throw problems.forbidden('Only the partner\'s staff confirm and check bookings in.');
+  throw problems.notFound(`Booking ${b.id} does not exist.`);
 }
 
 function moveDeadline(store: Store, b: BookingRecord, next: string | null): void {
