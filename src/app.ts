@@ -45,6 +45,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       bookingOffer: (id) => store.bookings.get(id)?.offer_id,
       qrMatches: (token, id, offerId) => qrMatches(qrKey, token, id, offerId),
     },
+    freshReads: () => store.env.resetReadTxn(),
     // A booking as its sender sees it: with its QR code for its booker only.
     present: (name, value, caller) => (name.startsWith('bookings.') && caller !== undefined ? reads.bookings.view(value as BookingRecord, caller) : value),
   });

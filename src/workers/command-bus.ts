@@ -34,6 +34,13 @@ export interface BusOptions {
   maxBatch?: number;
   /** What the sender sees of a committed value; default: the value as it is. */
   present?: Presenter;
+  /**
+   * Called once a command committed, before its events and reply: drops the front thread's LMDB read
+   * snapshot (lmdb-js `resetReadTxn`), so what listeners and the sender read next includes the commit.
+   * lmdb-js otherwise keeps a read snapshot until a `setTimeout(0)` fires, and replies arriving in the
+   * same event-loop turn would read before their own write.
+   */
+  freshReads?: () => void;
 }
 
 /** A successful command: its value, and whether it is the stored answer to an earlier try. */
@@ -60,11 +67,13 @@ export class CommandBus {
 
   private readonly lookups: CommandLookups;
   private readonly present: Presenter;
+  private readonly freshReads: () => void;
 
   constructor(private readonly partitions: Partitions, o: BusOptions = {}) {
     this.batcher = new CommandBatcher(partitions, o.maxBatch ?? 256);
     this.lookups = o.lookups ?? NO_LOOKUPS;
     this.present = o.present ?? ((_name, value) => value);
+    this.freshReads = o.freshReads ?? (() => undefined);
   }
 
   /** Registers a listener called synchronously for every event of every committed command. */
@@ -110,6 +119,7 @@ export class CommandBus {
       if (--this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
     }
     if (!outcome.ok) throw Problem.fromJSON(outcome.problem);
+    this.freshReads();
     for (const e of outcome.events) for (const l of this.listeners) l(e);
     return { value: this.present(name, outcome.value, meta.caller), replayed: outcome.replayed === true };
   }
