@@ -44,7 +44,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       rateLimitRejections: () => Object.fromEntries(Object.entries(auth.limiters).map(([scope, l]) => [scope, l.rejections])),
     })
     : undefined;
-  const deps = { bus, reads, log, lifecycle, metrics, ws };
+  const deps = { bus, reads, store, log, lifecycle, metrics, ws };
   const http = await startPublic({
     host: config.HOST, port: config.PORT, bodyLimit: config.BODY_LIMIT,
     wsMaxBackpressure: config.WS_MAX_BACKPRESSURE, wsIdleTimeout: config.WS_IDLE_TIMEOUT, version,

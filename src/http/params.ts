@@ -2,6 +2,7 @@ import { problems } from '../core/errors.ts';
 import { anonymousPrincipal } from './auth/client-ip.ts';
 import { LIMITS } from '../core/schemas/common.ts';
 import type { CommandMeta } from '../workers/command-bus.ts';
+import type { Caller } from '../core/auth/claims.ts';
 import type { RequestContext } from './router.ts';
 
 /**
@@ -58,11 +59,46 @@ export function commandMeta(ctx: RequestContext): CommandMeta {
   return { principal: ctx.user?.id ?? anonymousPrincipal(ctx.ip), caller: ctx.user, idempotencyKey: idempotencyKey(ctx) };
 }
 
-/** RFC 8288 `Link` header pointing at the next page: `<path?query&after=…&limit=…>; rel="next"`. */
+/** RFC 8288 `Link` header pointing at the next page: `<path?query&after=…&limit=…>; rel="next"` (repeated parameters kept). */
 export function nextLink(path: string, query: Record<string, unknown>, after: string | number, limit: number): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (k !== 'after' && k !== 'limit' && v !== undefined) q.set(k, String(v));
+  for (const [k, v] of Object.entries(query)) {
+    if (k === 'after' || k === 'limit' || v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) q.append(k, String(item));
+  }
   q.set('after', String(after));
   q.set('limit', String(limit));
   return `<${path}?${q.toString()}>; rel="next"`;
 }
+
+/** The caller of a route that needs one. @throws Problem 401 when the request is anonymous. */
+export function requireUser(ctx: RequestContext): Caller {
+  if (ctx.user === undefined) throw problems.unauthorized('This route needs `Authorization: Bearer <access token>`.');
+  return ctx.user;
+}
+
+/** `Idempotent-Replayed: true` on the answer to a retry that returned a stored reply. */
+export const replayedHeader = (replayed: boolean): Record<string, string> => (replayed ? { 'Idempotent-Replayed': 'true' } : {});
+
+/** Encodes a page cursor as an opaque string (base64url of its JSON). */
+export const encodeCursor = (c: object): string => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+/**
+ * Decodes a cursor made by `encodeCursor` and checks its shape.
+ * @param valid true when the decoded value has the expected shape.
+ * @throws Problem 400 naming `/after` when it is not one of ours.
+ */
+export function decodeCursor<T>(raw: string, valid: (v: unknown) => v is T): T {
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    v = undefined;
+  }
+  if (!valid(v)) throw problems.invalid([{ path: '/after', message: 'is not a cursor of this collection' }], 'Pass `after` exactly as the `Link: rel="next"` of the previous page gives it.');
+  return v;
+}
+
+/** True for `{id: string}` plus the given optional numeric members: the shape of the catalogue's cursors. */
+export const isIdCursor = (v: unknown): v is { id: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string' && (v as { id: string }).id.length <= 64;

@@ -1,5 +1,6 @@
 import uws, { type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
 import type { FrontMetrics, WsStats } from '../metrics/front.ts';
 import type { CommandBus } from '../workers/command-bus.ts';
 import { adminRoutes, type AdminDeps } from './admin/routes.ts';
@@ -11,7 +12,11 @@ import { Router, type Lifecycle, type RouteDef } from './router.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { establishmentRoutes } from './routes/establishments.ts';
+import { favoriteRoutes } from './routes/favorites.ts';
 import { meRoutes } from './routes/me.ts';
+import { offerRoutes } from './routes/offers.ts';
+import { partnerRoutes } from './routes/partners.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import { wsBehavior, type SocketData } from './ws/socket.ts';
 
@@ -33,6 +38,7 @@ export interface HttpServer {
 export interface FrontDeps {
   bus: CommandBus;
   reads: ReadSide;
+  store: Store;
   log: Logger;
   lifecycle: Lifecycle;
   metrics: FrontMetrics | undefined;
@@ -93,7 +99,11 @@ export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth): Promise
     app, bus: d.bus, log: d.log, lifecycle: d.lifecycle, stats: d.ws, gate: auth.gate,
     maxPayload: o.bodyLimit, maxBackpressure: o.wsMaxBackpressure, idleTimeout: o.wsIdleTimeout,
   }));
-  const routes = [...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads.areas), ...authRoutes(auth.accounts), ...meRoutes(d.bus, auth.accounts)];
+  const routes = [
+    ...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads.areas), ...authRoutes(auth.accounts), ...meRoutes(d.bus, auth.accounts),
+    ...partnerRoutes(d.bus, d.reads, d.store), ...establishmentRoutes(d.bus, d.reads, d.store), ...offerRoutes(d.bus, d.reads.offers),
+    ...favoriteRoutes(d.bus, d.reads.offers, d.store),
+  ];
   return serve(app, routes, o.host, o.port, { ...d, bodyLimit: o.bodyLimit, version: o.version, gate: auth.gate });
 }
 

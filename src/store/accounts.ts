@@ -32,11 +32,3 @@ export function membershipsOf(store: Store, userId: string): Membership[] {
     out.push({ partner_id: key[1], partner_name: store.partners.get(key[1])?.name ?? '', role: value });
   return out;
 }
-
-/** `[offer id, added_at ms]` of the favorites of `userId`, most recently added first. */
-export function favoritesOf(store: Store, userId: string, limit = Infinity): [string, number][] {
-  const out: [string, number][] = [];
-  for (const key of store.favoritesByTime.getKeys({ start: [userId, '\uffff'], end: [userId], reverse: true, limit }))
-    out.push([key[2], key[1]]);
-  return out;
-}

@@ -6,7 +6,9 @@ import { problems } from '../../core/errors.ts';
 import type { SessionGrant } from '../../core/schemas/sessions.ts';
 import type { UserExport } from '../../core/schemas/user-export.ts';
 import { toUser, type LoginRequest, type RegisterRequest, type TokenPair, type UserRecord, type UserRegisterArgs, type Me } from '../../core/schemas/users.ts';
-import { favoritesOf, membershipsOf, prefixRange, sessionsOf, tokensOf } from '../../store/accounts.ts';
+import { membershipsOf, prefixRange, sessionsOf, tokensOf } from '../../store/accounts.ts';
+import { favoritesPage } from '../../store/catalog-reads.ts';
+import { CATALOG_LIMITS } from '../../core/schemas/common.ts';
 import type { Store } from '../../store/store.ts';
 import type { CommandBus, CommandMeta } from '../../workers/command-bus.ts';
 import { ipKey } from './client-ip.ts';
@@ -108,7 +110,7 @@ export class Accounts {
       exported_at: iso(Date.now()),
       user: { ...toUser(user), updated_at: user.updated_at },
       memberships: membershipsOf(store, user.id),
-      favorites: favoritesOf(store, user.id).map(([offerId, at]) => ({ offer_id: offerId, added_at: iso(at) })),
+      favorites: favoritesPage(store, user.id, undefined, CATALOG_LIMITS.favorites).map(([offerId, at]) => ({ offer_id: offerId, added_at: iso(at) })),
       password: { algorithm: hashAlgorithm(user.password_hash) },
       sessions: sessionsOf(store, user.id).map((s) => ({
         id: s.id, created_at: iso(s.created_at), last_used_at: iso(s.last_used_at), expires_at: iso(s.expires_at),

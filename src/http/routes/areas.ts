@@ -5,7 +5,7 @@ import { LIMITS } from '../../core/schemas/common.ts';
 import { bodyValidator, queryValidator } from '../../core/validate.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
 import type { AreaReads } from '../reads/areas.ts';
-import { commandMeta, nextLink, positiveIntParam, queryRecord } from '../params.ts';
+import { commandMeta, nextLink, positiveIntParam, queryRecord, replayedHeader } from '../params.ts';
 import { json, jsonValue, type Reply } from '../reply.ts';
 import type { RouteDef } from '../router.ts';
 
@@ -13,7 +13,6 @@ const validQuery = queryValidator(AreaListQuery);
 const validPatch = bodyValidator(AreaPatch);
 const idParam = { id: Type.Integer({ minimum: 1, description: 'Area id.' }) };
 const tags = ['areas'];
-const replayedHeader = (replayed: boolean): Record<string, string> => (replayed ? { 'Idempotent-Replayed': 'true' } : {});
 
 /** Routes of the Areas seed contract (../shared/API.md, "Areas"). */
 export function areaRoutes(bus: CommandBus, reads: AreaReads): RouteDef[] {

@@ -1,22 +1,16 @@
-import type { Caller } from '../../core/auth/claims.ts';
-import { problems } from '../../core/errors.ts';
 import { UserExport } from '../../core/schemas/user-export.ts';
 import { Me, UserPatch } from '../../core/schemas/users.ts';
 import { bodyValidator } from '../../core/validate.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
 import type { Accounts } from '../auth/accounts.ts';
-import { commandMeta } from '../params.ts';
+import { commandMeta, requireUser } from '../params.ts';
 import { jsonValue } from '../reply.ts';
-import type { RequestContext, RouteDef } from '../router.ts';
+import type { RouteDef } from '../router.ts';
 
 const validPatch = bodyValidator(UserPatch);
 const tags = ['me'];
 
-/** The caller of a route that needs one. @throws Problem 401 when the request is anonymous. */
-function caller(ctx: RequestContext): Caller {
-  if (ctx.user === undefined) throw problems.unauthorized('This route needs `Authorization: Bearer <access token>`.');
-  return ctx.user;
-}
+const caller = requireUser;
 
 /** `GET/PATCH/DELETE /me` and `GET /me/export` (API.md, "Auth and users"). */
 export function meRoutes(bus: CommandBus, accounts: Accounts): RouteDef[] {
