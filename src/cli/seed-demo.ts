@@ -4,7 +4,7 @@
  * as the HTTP routes: an in-process `Partitions` + `CommandBus` (as `seed:cities`, see seeding.ts)
  * run `users.register` (the demo owner), `partners.create`, `establishments.create` and
  * `offers.create` as that owner, with up to SEED_WINDOW partners in progress at once (each with one
- * command in flight). Every 2xx is durable.
+ * command in flight, or the ≤ 10 offers of one establishment). Every 2xx is durable.
  *
  * What it makes (demo/plan.ts, demo/content.ts): cities drawn with probability ∝ population among
  * DEMO_COUNTRIES, places scattered uniformly within 1–4 km of the centre (more for bigger cities);
@@ -37,7 +37,8 @@
  * - `DEMO_SEED`: seed of the generator, an integer ≥ 0 (default 1);
  * - `DEMO_COUNTRIES`: comma-separated ISO 3166-1 alpha-2 codes of the countries drawn from
  *   (default FR,BE,CH,LU,MC,GB,IE,CA; `all` for the whole world, where Paris holds few offers);
- * - `SEED_WINDOW`: partners in progress at once (default 2048; capped at ACTOR_MAX_QUEUE).
+ * - `SEED_WINDOW`: partners in progress at once (default 2048; capped at ACTOR_MAX_QUEUE, as for
+ *   `seed:cities`: the commands sent in one event-loop turn travel as one batch per partition).
  *
  * Output: a progress bar of offers on stderr (a plain line every 2 s when stderr is not a TTY); on
  * stdout `seed:demo created P partners, E establishments, O offers, skipped S offers in T s (N offers/s);
@@ -50,7 +51,7 @@ import { CommandBus } from '../workers/command-bus.ts';
 import { demoOwner, ownerMeta } from './demo/owner.ts';
 import { CityPicker, DEFAULT_COUNTRIES } from './demo/places.ts';
 import { demoCatalogue, type PartnerPlan } from './demo/plan.ts';
-import { existingCatalogue, type ExistingPartner } from './demo/resume.ts';
+import { existingCatalogue, type ExistingEstablishment, type ExistingPartner } from './demo/resume.ts';
 import { GEONAMES_REF } from './city-area.ts';
 import { intEnv, settingsOrExit } from './env.ts';
 import { SeedRun } from './seeding.ts';
@@ -99,7 +100,10 @@ async function create(bus: CommandBus, name: string, args: object): Promise<stri
   return (value as { id: string }).id;
 }
 
-/** Creates what is missing of one planned partner: itself, its establishments, their offers, in that order. */
+/**
+ * Creates what is missing of one planned partner: itself, then each establishment and then that
+ * establishment's offers (at most 10, sent together).
+ */
 async function ensure(plan: PartnerPlan, found: ExistingPartner | undefined): Promise<void> {
   let partner = found;
   if (partner === undefined) {
@@ -112,12 +116,13 @@ async function ensure(plan: PartnerPlan, found: ExistingPartner | undefined): Pr
       est = { id: await create(run.bus, 'establishments.create', { partner_id: partner.id, ...e.body }), offers: new Set() };
       tally.establishments++;
     }
-    for (const o of e.offers) {
-      if (est.offers.has(o.index)) continue;
-      if (run.interrupted) return;
-      await create(run.bus, 'offers.create', { establishment_id: est.id, ...o.body });
+    if (run.interrupted) return;
+    const id = est.id;
+    const missing = e.offers.filter((o) => !(est as ExistingEstablishment).offers.has(o.index));
+    await Promise.all(missing.map(async (o) => {
+      await create(run.bus, 'offers.create', { establishment_id: id, ...o.body });
       tally.offers++;
-    }
+    }));
   }
 }
 

@@ -39,7 +39,7 @@ export class SeedRun {
 
   /**
    * Runs `work` on each item with `size` loops pulling from one shared iterator: at most `size`
-   * items in progress (each with one command in flight at a time). An error thrown by `work` is
+   * items in progress at once. An error thrown by `work` is
    * kept in `failure` and stops the window, as does an interruption; items in progress finish.
    */
   async inWindow<T>(items: Iterable<T>, size: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -48,7 +48,7 @@ export const WORDS: Words = {
       about: ['{name}, le café de quartier de {city} : terrasse ensoleillée, bières pression et café torréfié sur place.', 'Un bar chaleureux au cœur de {city}, où l\'on refait le monde autour d\'un verre.'],
       offers: [
         { title: 'Happy hour chez {name}', description: '{discount} sur les pintes et les cocktails, du lundi au vendredi de 17 h à 20 h.', schedule: 'afterwork' },
-        { title: 'Café gourmand à {discount}', description: 'Un café et trois mignardises maison, à déguster en terrasse chez {name}.' },
+        { title: 'Café gourmand : {discount}', description: 'Un café et trois mignardises maison, à déguster en terrasse chez {name}.' },
         { title: 'Apéro planche : {discount}', description: 'Planche de charcuterie et fromages affinés à partager, {discount} pour deux verres commandés.' },
         { title: 'Soirée quiz au café', description: 'Tous les jeudis, quiz en équipes chez {name} ; {discount} sur la première tournée.', schedule: 'late' },
         { title: 'Thé ou chocolat chaud : {discount}', description: 'Pour se réchauffer après le marché de {city}, boissons chaudes à {discount}.' },
@@ -74,7 +74,7 @@ export const WORDS: Words = {
       about: ['{name} : une cuisine de saison, des produits locaux et une carte qui change chaque semaine à {city}.', 'Galettes, crêpes et cidre fermier dans une salle pleine de charme à {city}.'],
       offers: [
         { title: 'Crêpes à volonté', description: 'Crêpes sucrées et galettes complètes à volonté chez {name} : {discount} sur le forfait.' },
-        { title: 'Menu du midi à {discount}', description: 'Entrée, plat et dessert du jour, servis en moins d\'une heure, du lundi au vendredi.', schedule: 'lunch' },
+        { title: 'Menu du midi : {discount}', description: 'Entrée, plat et dessert du jour, servis en moins d\'une heure, du lundi au vendredi.', schedule: 'lunch' },
         { title: 'Brunch du dimanche', description: 'Viennoiseries, œufs brouillés, pancakes et jus pressés : {discount} sur le brunch.', schedule: 'brunch' },
         { title: 'Dîner en amoureux : {discount}', description: 'Menu dégustation en cinq services, coupe de champagne offerte, à {city}.' },
         { title: 'Pizza napolitaine : {discount}', description: 'Pâte maturée 48 h, mozzarella di bufala et four à bois, chez {name}.' },
@@ -225,6 +225,15 @@ export const WORDS: Words = {
       ],
     },
   },
+};
+
+/**
+ * Qualifiers added to a title when an establishment has more offers than its category has ideas,
+ * so that two offers of one place never read the same.
+ */
+export const VARIANTS: Record<Lang, string[]> = {
+  fr: ['le week-end', 'en semaine', 'spécial étudiants', 'formule duo', 'offre de saison', 'dernière minute', 'pour les fidèles'],
+  en: ['weekends', 'weekdays', 'students', 'for two', 'seasonal offer', 'last minute', 'regulars'],
 };
 
 /** Conditions an offer may carry. */

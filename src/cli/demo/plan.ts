@@ -3,7 +3,7 @@ import type { CategoryName } from '../../core/schemas/common.ts';
 import type { EstablishmentCreate } from '../../core/schemas/establishments.ts';
 import type { Discount, OfferCreate } from '../../core/schemas/offers.ts';
 import type { PartnerCreate } from '../../core/schemas/partners.ts';
-import { CALLING_CODES, CONDITIONS, CURRENCY, fill, languageOf, QUOTA_NOTE, SCHEDULES, STREETS, WORDS, type Lang } from './content.ts';
+import { CALLING_CODES, CONDITIONS, CURRENCY, fill, languageOf, QUOTA_NOTE, SCHEDULES, STREETS, VARIANTS, WORDS, type Lang, type OfferIdea } from './content.ts';
 import { centreOf, scatter, spreadM, type CityPicker } from './places.ts';
 import { Random } from './random.ts';
 import { establishmentTag, offerTag, partnerTag } from './tags.ts';
@@ -109,8 +109,13 @@ function discount(rng: Random, lang: Lang, country: string): [Discount, string] 
   return [{ kind: 'fixed', value }, lang === 'fr' ? `${amount} de réduction` : `${amount} off`];
 }
 
-function offer(rng: Random, o: PlanOptions, cat: CategoryName, lang: Lang, place: { name: string; city: City }, tag: string): Omit<OfferCreate, 'establishment_id'> {
-  const idea = rng.pick(WORDS[cat][lang].offers);
+/**
+ * Offer `k` of an establishment: its idea is `ideas[k]` (a shuffled cycle of the category's ideas);
+ * from the second cycle on, the title gets a qualifier (VARIANTS) so no two titles of one place match.
+ */
+function offer(rng: Random, o: PlanOptions, cat: CategoryName, lang: Lang, place: { name: string; city: City }, ideas: OfferIdea[], k: number, tag: string): Omit<OfferCreate, 'establishment_id'> {
+  const idea = ideas[k % ideas.length] as OfferIdea;
+  const variant = k < ideas.length ? '' : ` — ${VARIANTS[lang][(Math.floor(k / ideas.length) - 1) % VARIANTS[lang].length]}`;
   const [disc, discountText] = discount(rng, lang, place.city.country);
   const values = { name: place.name, city: place.city.name, discount: discountText };
   const quota = rng.chance(0.25) ? { total: rng.pick([20, 50, 100, 200, 500]), ...(rng.chance(0.5) ? { per_user: rng.int(1, 4) } : {}) } : undefined;
@@ -125,7 +130,7 @@ function offer(rng: Random, o: PlanOptions, cat: CategoryName, lang: Lang, place
   let description = fill(idea.description, values);
   if (quota !== undefined) description += ` ${fill(QUOTA_NOTE[lang], { n: String(quota.total) })}`;
   return {
-    title: fill(idea.title, values),
+    title: fill(idea.title, values) + variant,
     description,
     category: cat,
     discount: disc,
@@ -179,7 +184,8 @@ export function* demoCatalogue(o: PlanOptions): Generator<PartnerPlan> {
       const est = establishment(rng, o, p, e, body, city, lang);
       const offers: OfferPlan[] = [];
       const n = Math.min(rng.int(3, 10), left);
-      for (let k = 0; k < n; k++) offers.push({ index: k, body: offer(rng, o, cat, lang, { name, city }, offerTag(o.seed, p, e, k)) });
+      const ideas = rng.shuffle(words.offers);
+      for (let k = 0; k < n; k++) offers.push({ index: k, body: offer(rng, o, cat, lang, { name, city }, ideas, k, offerTag(o.seed, p, e, k)) });
       left -= n;
       establishments.push({ index: e, body: est, offers });
     }

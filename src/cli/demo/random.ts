@@ -35,6 +35,16 @@ export class Random {
     return items[this.int(0, items.length - 1)] as T;
   }
 
+  /** A shuffled copy of `items` (Fisher–Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
+  }
+
   /** `n` random decimal digits as a string, e.g. `digits(5)` → `"40712"`. */
   digits(n: number): string {
     let s = '';
