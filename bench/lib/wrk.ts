@@ -32,7 +32,7 @@ export interface WrkJob {
  * The `done` hook every script ends with: one `WRK_JSON {...}` line with the summary and the
  * 50/95/99th latency percentiles (µs) of the same histogram `--latency` prints.
  */
-const REPORT = `
+export const REPORT = `
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('WRK_JSON {"requests":%d,"duration_us":%d,"p50_us":%d,"p95_us":%d,"p99_us":%d,'
@@ -42,7 +42,7 @@ end
 `;
 
 /** Gives each wrk thread a number, the global `tid` (from 1) of its Lua state. */
-const THREADS = `
+export const THREADS = `
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -54,7 +54,7 @@ end
  * Requests each wrk thread formats at start for `byId` and then cycles through: building the
  * string per request in Lua costs wrk about a third of its throughput on this machine.
  */
-const BY_ID_POOL = 200_000;
+export const BY_ID_POOL = 200_000;
 
 /** Scripts of the scenarios, by name. */
 export interface WrkScripts {

@@ -46,41 +46,23 @@
  * Exit code: 0 done; 1 a command failed (counts so far are printed); 2 invalid environment;
  * 130 interrupted (SIGINT/SIGTERM: commands in flight finish first, the next run resumes).
  */
-import { loadConfig, ConfigError } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { CommandBus } from '../workers/command-bus.ts';
 import { demoOwner, ownerMeta } from './demo/owner.ts';
-import { CityPicker, DEFAULT_COUNTRIES } from './demo/places.ts';
+import { demoCities } from './demo/places.ts';
 import { demoCatalogue, type PartnerPlan } from './demo/plan.ts';
 import { existingCatalogue, type ExistingEstablishment, type ExistingPartner } from './demo/resume.ts';
 import { GEONAMES_REF } from './city-area.ts';
 import { intEnv, settingsOrExit } from './env.ts';
 import { SeedRun } from './seeding.ts';
 
-/** DEMO_COUNTRIES as a list of codes; empty for `all`. @throws ConfigError on anything but codes. */
-function countries(): string[] {
-  const raw = process.env.DEMO_COUNTRIES;
-  if (raw === undefined || raw.trim() === '') return [...DEFAULT_COUNTRIES];
-  if (raw.trim().toLowerCase() === 'all') return [];
-  const codes = raw.split(',').map((c) => c.trim().toUpperCase());
-  if (codes.some((c) => !/^[A-Z]{2}$/.test(c)))
-    throw new ConfigError(`Invalid configuration:\n  DEMO_COUNTRIES=${JSON.stringify(raw)}: must be ISO 3166-1 alpha-2 codes, comma-separated, or "all"`);
-  return codes;
-}
-
 const { config, offers, seed, picker, windowSize } = settingsOrExit(() => {
   const c = loadConfig();
-  const list = countries();
-  let cityPicker: CityPicker;
-  try {
-    cityPicker = new CityPicker(list);
-  } catch (err) {
-    throw new ConfigError(`Invalid configuration:\n  DEMO_COUNTRIES=${JSON.stringify(process.env.DEMO_COUNTRIES)}: ${(err as Error).message}`);
-  }
   return {
     config: c,
     offers: intEnv('DEMO_OFFERS', 10_000),
     seed: intEnv('DEMO_SEED', 1, 0),
-    picker: cityPicker,
+    picker: demoCities(),
     windowSize: Math.min(intEnv('SEED_WINDOW', 2048), c.ACTOR_MAX_QUEUE),
   };
 });

