@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { Type, type TSchema } from '@sinclair/typebox';
+import { commands } from '../core/commands.ts';
 import type { RouteDef } from './router.ts';
 
 /** RFC 9457 problem details, as every error reply carries. */
@@ -72,6 +73,8 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
     if (d.body !== undefined) op.requestBody = { required: true, content: { 'application/json': { schema: schemas.ref(d.body) } } };
     (paths[path] ??= {})[r.method === 'del' ? 'delete' : r.method] = op;
   }
+  const xCommands = Object.fromEntries(Object.values(commands).filter((c) => c.access !== 'server')
+    .map((c) => [c.name, { summary: c.summary, args: schemas.ref(c.args), authenticated: c.access !== 'public' }]));
   return {
     openapi: '3.1.0',
     info: {
@@ -79,6 +82,8 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
       description: 'Local outings API (v1). WebSocket at GET /ws; see API.md. Replies carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset when rate limiting is on.',
     },
     paths,
+    // WebSocket `command` frames (API.md, "WebSocket"): every client command with its args schema.
+    'x-commands': xCommands,
     components: { schemas: schemas.components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
   };
 }

@@ -1,4 +1,5 @@
 import uws, { type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
+import { isActiveAt } from '../core/time/schedule.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { FrontMetrics, WsStats } from '../metrics/front.ts';
@@ -98,6 +99,7 @@ export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth): Promise
   app.ws<SocketData>('/ws', wsBehavior({
     app, bus: d.bus, log: d.log, lifecycle: d.lifecycle, stats: d.ws, gate: auth.gate,
     maxPayload: o.bodyLimit, maxBackpressure: o.wsMaxBackpressure, idleTimeout: o.wsIdleTimeout,
+    isActiveNow: (id) => { const s = d.reads.offers.summaryOf(id); return s !== undefined && isActiveAt(s, Date.now()); },
   }));
   const routes = [
     ...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads.areas), ...authRoutes(auth.accounts), ...meRoutes(d.bus, auth.accounts),

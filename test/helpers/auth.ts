@@ -13,6 +13,8 @@ export interface UserJson {
   role: 'user' | 'admin';
   identity_status: string;
   created_at: string;
+  /** `GET /me` and `PATCH /me` only: the caller's team memberships. */
+  memberships?: { partner_id: string; partner_name: string; role: string }[];
 }
 
 /** Answer of register, login and refresh. */

@@ -65,7 +65,7 @@ describe('POST /auth/register', () => {
     assert.equal(u.email, 'mixed.case@example.org');
     assert.deepEqual([u.first_name, u.last_name, u.phone, u.role, u.identity_status], ['Zoé', 'Lee', '+33612345678', 'user', 'unverified']);
     assert.match(u.created_at, ISO_MS);
-    assert.deepEqual(await expectJson<UserJson>(await me(pair.access_token), 200), u);
+    assert.deepEqual(await expectJson<UserJson>(await me(pair.access_token), 200), { ...u, memberships: [] });
   });
 
   test('without a phone, phone is null', async () => {
@@ -267,10 +267,11 @@ describe('/me', () => {
     const reg = await register(server.url, newAccount({ phone: '+33612345678' }));
     const patch = (body: unknown) => sendJson(`${server.url}/me`, 'PATCH', body, bearer(reg.access_token));
     const a = await expectJson<UserJson>(await patch({ first_name: 'Anna', last_name: 'Lee-Smith' }), 200);
-    assert.deepEqual(a, { ...reg.user, first_name: 'Anna', last_name: 'Lee-Smith' });
+    assert.deepEqual(a, { ...reg.user, first_name: 'Anna', last_name: 'Lee-Smith', memberships: [] });
     const b = await expectJson<UserJson>(await patch({ phone: null }), 200);
     assert.equal(b.phone, null);
     assert.deepEqual(await expectJson<UserJson>(await me(reg.access_token), 200), b);
+    assert.deepEqual(b.memberships, [], 'PATCH /me answers like GET /me');
     await expectProblem(await patch({ email: 'new@example.org' }), 400, ['/email']);
     await expectProblem(await patch({ role: 'admin' }), 400, ['/role']);
     await expectProblem(await patch({ first_name: 'A' }), 400, ['/first_name']);
@@ -305,11 +306,13 @@ describe('/me', () => {
     const x = JSON.parse(text) as {
       exported_at: string; user: UserJson & { updated_at: string }; password: { algorithm: string };
       sessions: { id: string; created_at: string; revoked_at: string | null; refresh_tokens: { issued_at: string; used_at: string | null }[] }[];
-      idempotency_keys: { key: string; created_at: string }[];
+      idempotency_keys: { key: string; created_at: string }[]; memberships: unknown[]; favorites: unknown[];
     };
-    const current = await expectJson<UserJson>(await me(a.access_token), 200);
+    const { memberships, ...current } = await expectJson<UserJson & { memberships: unknown[] }>(await me(a.access_token), 200);
     const { updated_at, ...profile } = x.user;
     assert.deepEqual(profile, current);
+    assert.deepEqual(x.memberships, memberships);
+    assert.deepEqual(x.favorites, []);
     assert.equal(current.last_name, 'Exported');
     assert.match(updated_at, ISO_MS);
     assert.match(x.exported_at, ISO_MS);
@@ -430,7 +433,8 @@ describe('WebSocket', () => {
   test('commands on another account are 403 for a user and allowed for an admin; server-only commands are 403', async () => {
     const victim = await register(server.url);
     const user = await register(server.url);
-    const admin = await register(server.url, newAccount({ email: 'second-admin@example.org' }));
+    const admin = await register(server.url);
+    await expectJson(await sendJson(`${server.adminUrl}/admin/users/${admin.user.id}/role`, 'PUT', { role: 'admin' }), 200);
     const update = { op: 'command', name: 'users.update', args: { id: victim.user.id, patch: { first_name: 'Changed' } } };
     const asUser = await querySocket(server.url, `access_token=${user.access_token}`);
     assert.equal(failed(await asUser.request({ id: 1, ...update }), 403), 'https://sortie.dev/problems/forbidden');

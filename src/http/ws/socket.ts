@@ -8,6 +8,8 @@ import type { Gate } from '../auth/gate.ts';
 import type { Lifecycle } from '../router.ts';
 import { authenticatedUpgrade, frameMeta, type SocketIdentity } from './auth.ts';
 import { decodeFrame, encodeFrame, frameIdOf, type ClientFrame, type Encoding } from './frames.ts';
+import { NEARBY_PREFIX, NearbyIndex } from './nearby.ts';
+import type { LatLng } from '../../core/search/geo.ts';
 
 /** Per-socket state; its identity (client IP, access token) scopes commands and their rate limit. */
 export interface SocketData extends SocketIdentity {
@@ -15,6 +17,8 @@ export interface SocketData extends SocketIdentity {
   closed: boolean;
   /** uWS topics this socket is subscribed to (wire names). */
   topics: Set<string>;
+  /** Encoding of this socket's `offers.nearby:*` events (the one its subscribe frames used). */
+  nearbyEncoding?: Encoding;
 }
 
 /** Topics anyone may subscribe to. */
@@ -40,6 +44,8 @@ export interface WsDeps {
   idleTimeout: number;
   /** Counters this front keeps up to date. */
   stats: WsStats;
+  /** True when offer `id` is active now (API.md, "Offers"): only those reach `offers.nearby:*` subscribers. */
+  isActiveNow(id: string): boolean;
 }
 
 /**
@@ -55,7 +61,18 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
     ws.end(SLOW_CONSUMER, 'slow consumer');
   };
 
+  const nearby = new NearbyIndex<WebSocket<SocketData>>();
+  const deliverNearby = (e: DomainEvent): void => {
+    const offer = e.data as { id: string; establishment: { location: LatLng } };
+    if (!d.isActiveNow(offer.id)) return;
+    for (const sub of nearby.matching(offer.establishment.location)) {
+      const data = sub.socket.getUserData();
+      if (!data.closed) send(sub.socket, { topic: sub.topic, event: e.event, data: e.data }, data.nearbyEncoding ?? 'json');
+    }
+  };
+
   d.bus.onEvent((e: DomainEvent) => {
+    if (e.topic === 'offers' && e.event === 'offer.created') deliverNearby(e);
     const frame = { topic: e.topic, event: e.event, data: e.data };
     for (const enc of ['json', 'msgpack'] as const) {
       const t = wireTopic(e.topic, enc);
@@ -97,10 +114,16 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
       case 'ping':
         return send(ws, { id: f.id, ok: true, result: 'pong' }, enc);
       case 'subscribe':
+        if (f.topic.startsWith(NEARBY_PREFIX)) {
+          nearby.add(ws, f.topic);
+          ws.getUserData().nearbyEncoding = enc;
+          return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
+        }
         if (!PUBLIC_TOPICS.has(f.topic)) throw problems.notFound(`Unknown topic ${JSON.stringify(f.topic)}.`);
         subscribe(ws, wireTopic(f.topic, enc));
         return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
       case 'unsubscribe':
+        nearby.remove(ws, f.topic);
         unsubscribe(ws, wireTopic(f.topic, 'json'));
         unsubscribe(ws, wireTopic(f.topic, 'msgpack'));
         return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
@@ -153,6 +176,7 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
       const data = ws.getUserData();
       data.closed = true;
       for (const t of data.topics) subscribers.get(t)?.delete(ws);
+      nearby.removeAll(ws);
     },
   };
 }
