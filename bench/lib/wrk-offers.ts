@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BY_ID_POOL, REPORT, THREADS } from './wrk.ts';
+import { pooled, REPORT, THREADS } from './wrk.ts';
 
 /** Files the offer scripts read at start (one item per line), written by bench/lib/offers.ts. */
 export interface OfferFiles {
@@ -41,26 +41,16 @@ end
 `;
 
 /**
- * A script that formats BY_ID_POOL GET requests at start from random lines of `pathsFile` (with a
+ * A script that formats a pool of GET requests at start from random lines of `pathsFile` (with a
  * random token of `tokensFile` as `Authorization: Bearer` when given) and cycles through them.
  */
 function pool(pathsFile: string, tokensFile?: string): string {
   const auth = tokensFile === undefined ? 'nil'
     : `{ ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)] }`;
-  return `${THREADS}${LINES}
-local reqs = {}
-local i = 0
-function init(args)
-  math.randomseed(os.time() * 1000 + tid)
+  return LINES + pooled(`
   local paths = lines(${JSON.stringify(pathsFile)})
   ${tokensFile === undefined ? '' : `local tokens = lines(${JSON.stringify(tokensFile)})`}
-  for k = 1, ${BY_ID_POOL} do reqs[k] = wrk.format("GET", paths[math.random(#paths)], ${auth}) end
-end
-function request()
-  i = i % ${BY_ID_POOL} + 1
-  return reqs[i]
-end
-${REPORT}`;
+  for k = 1, POOL do reqs[k] = wrk.format("GET", paths[math.random(#paths)], ${auth}) end`);
 }
 
 /**
@@ -69,25 +59,15 @@ ${REPORT}`;
  */
 export function writeOfferScripts(dir: string, f: OfferFiles, runId: string): OfferScripts {
   // PUT then DELETE of the same favorite by the same user, pair after pair (formatted at start).
-  const favoriteToggle = `${THREADS}${LINES}
-local reqs = {}
-local i = 0
-function init(args)
-  math.randomseed(os.time() * 1000 + tid)
+  const favoriteToggle = LINES + pooled(`
   local ids = lines(${JSON.stringify(f.ids)})
   local tokens = lines(${JSON.stringify(f.tokens)})
-  for k = 1, ${BY_ID_POOL / 2} do
+  for k = 1, POOL / 2 do
     local path = "/me/favorites/" .. ids[math.random(#ids)]
     local headers = { ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)] }
     reqs[2 * k - 1] = wrk.format("PUT", path, headers)
     reqs[2 * k] = wrk.format("DELETE", path, headers)
-  end
-end
-function request()
-  i = i % ${BY_ID_POOL} + 1
-  return reqs[i]
-end
-${REPORT}`;
+  end`);
   // POST /offers at the bench user's establishment, a unique title per request.
   const offerPost = `${THREADS}${LINES}
 local token
