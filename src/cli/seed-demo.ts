@@ -42,16 +42,16 @@
  *
  * Output: a progress bar of offers on stderr (a plain line every 2 s when stderr is not a TTY); on
  * stdout `seed:demo created P partners, E establishments, O offers, skipped S offers in T s (N offers/s);
- * C offers in store`, where S counts the offers found from earlier runs and N every offer processed.
+ * C offers in store`, where S counts the planned offers found from earlier runs and N every planned
+ * offer processed.
  * Exit code: 0 done; 1 a command failed (counts so far are printed); 2 invalid environment;
  * 130 interrupted (SIGINT/SIGTERM: commands in flight finish first, the next run resumes).
  */
 import { loadConfig } from '../config.ts';
-import { CommandBus } from '../workers/command-bus.ts';
 import { demoOwner, ownerMeta } from './demo/owner.ts';
 import { demoCities } from './demo/places.ts';
 import { demoCatalogue, type PartnerPlan } from './demo/plan.ts';
-import { existingCatalogue, type ExistingEstablishment, type ExistingPartner } from './demo/resume.ts';
+import { existingCatalogue, type ExistingPartner } from './demo/resume.ts';
 import { GEONAMES_REF } from './city-area.ts';
 import { intEnv, settingsOrExit } from './env.ts';
 import { SeedRun } from './seeding.ts';
@@ -72,13 +72,13 @@ await run.ready();
 const owner = await demoOwner(run.store, run.bus, seed, config.SCRYPT_COST_LOG2);
 const meta = ownerMeta(owner);
 const existing = existingCatalogue(run.store, owner, seed);
-const tally = { partners: 0, establishments: 0, offers: 0, skipped: Math.min(existing.offers, offers) };
+const tally = { partners: 0, establishments: 0, offers: 0, skipped: 0 };
 process.stderr.write(`seed:demo: ${offers} offers (seed ${seed}, ${existing.offers} already there) into ${config.DATA_DIR} `
   + `(${config.PARTITIONS} partitions, ${windowSize} partners in progress)\n`);
 
 /** Runs a create command as the demo owner. @returns the new resource's id. */
-async function create(bus: CommandBus, name: string, args: object): Promise<string> {
-  const { value } = await bus.execute(name, args, meta);
+async function create(name: string, args: object): Promise<string> {
+  const { value } = await run.bus.execute(name, args, meta);
   return (value as { id: string }).id;
 }
 
@@ -89,20 +89,21 @@ async function create(bus: CommandBus, name: string, args: object): Promise<stri
 async function ensure(plan: PartnerPlan, found: ExistingPartner | undefined): Promise<void> {
   let partner = found;
   if (partner === undefined) {
-    partner = { id: await create(run.bus, 'partners.create', plan.body), establishments: new Map() };
+    partner = { id: await create('partners.create', plan.body), establishments: new Map() };
     tally.partners++;
   }
   for (const e of plan.establishments) {
     let est = partner.establishments.get(e.index);
     if (est === undefined) {
-      est = { id: await create(run.bus, 'establishments.create', { partner_id: partner.id, ...e.body }), offers: new Set() };
+      est = { id: await create('establishments.create', { partner_id: partner.id, ...e.body }), offers: new Set() };
       tally.establishments++;
     }
     if (run.interrupted) return;
-    const id = est.id;
-    const missing = e.offers.filter((o) => !(est as ExistingEstablishment).offers.has(o.index));
+    const { id, offers: known } = est;
+    const missing = e.offers.filter((o) => !known.has(o.index));
+    tally.skipped += e.offers.length - missing.length;
     await Promise.all(missing.map(async (o) => {
-      await create(run.bus, 'offers.create', { establishment_id: id, ...o.body });
+      await create('offers.create', { establishment_id: id, ...o.body });
       tally.offers++;
     }));
   }
