@@ -13,12 +13,15 @@ import { CommandBus } from '../src/workers/command-bus.ts';
 import { Partitions } from '../src/workers/partitions.ts';
 import { codecTasks, coreTasks } from './micro/core.ts';
 import { readTasks } from './micro/reads.ts';
+import { searchTasks } from './micro/search.ts';
 import { areasFrom, seedFixture, toCreate } from './micro/fixture.ts';
 import { rowLine, runTasks, TABLE_HEADER } from './micro/harness.ts';
 import { echoPool, threadTasks } from './micro/threads.ts';
 import { writeTasks } from './micro/writes.ts';
 
 const SEED = 20_000;
+/** Offers written for the search rows (around the seeded cities). */
+const OFFERS = 20_000;
 const TIME_MS = 700;
 const WARMUP_MS = 150;
 const filter = process.argv[2] ?? '';
@@ -41,6 +44,7 @@ try {
   const area = fx.store.areas.get(1) as Area;
   const page = areasFrom(fx.store, 1, 100);
   const create = toCreate(area);
+  const search = await searchTasks(fx, OFFERS);
 
   const tasks = [
     ...coreTasks(create),
@@ -48,11 +52,12 @@ try {
     ...readTasks(fx, bus, { cacheMax: config.CACHE_MAX, pageCacheBytes: config.PAGE_CACHE_BYTES, gate }),
     ...threadTasks(pool, fx, create),
     ...writeTasks(fx.store, bus, area, create),
+    ...search.tasks,
   ].filter((t) => t.name.includes(filter));
 
   console.log(`sortie micro-benchmarks: Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}, `
     + `${fx.count} areas seeded in ${(seedMs / 1000).toFixed(1)} s (real areas.create handler, straight into LMDB), `
-    + `${partitions.pools.length} partitions, tinybench ${TIME_MS} ms/task after ${WARMUP_MS} ms warm-up, load average ${loadAverage()}\n`);
+    + `${partitions.pools.length} partitions, tinybench ${TIME_MS} ms/task after ${WARMUP_MS} ms warm-up, load average ${loadAverage()}; ${search.note}\n`);
   console.log(TABLE_HEADER);
   const started = performance.now();
   await runTasks(tasks, TIME_MS, WARMUP_MS, (row) => console.log(rowLine(row)));

@@ -46,7 +46,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     : undefined;
   const deps = { bus, reads, store, log, lifecycle, metrics, ws };
   const http = await startPublic({
-    host: config.HOST, port: config.PORT, bodyLimit: config.BODY_LIMIT,
+    host: config.HOST, port: config.PORT, bodyLimit: config.BODY_LIMIT, chunked: config.CHUNKED_BODIES,
     wsMaxBackpressure: config.WS_MAX_BACKPRESSURE, wsIdleTimeout: config.WS_IDLE_TIMEOUT, version,
   }, deps, auth);
   const admin = await startAdmin(config.ADMIN_HOST, config.ADMIN_PORT, deps, {

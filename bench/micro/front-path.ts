@@ -32,7 +32,7 @@ const PEER = new TextEncoder().encode('127.0.0.1').buffer;
  * parameter/query parsing, validation, read cache, reply writing into `res`, and with `metrics`
  * the per-request counter and histogram of src/metrics/front.ts, with `gate` authentication and
  * rate limiting). Not included: uWS's own HTTP parsing and URL matching (C++), and the socket write.
- * The peer is always 127.0.0.1 and requests carry no headers (anonymous).
+ * The peer is always 127.0.0.1 and requests carry only `Host` (anonymous).
  */
 export class FrontPath {
   private readonly handlers = new Map<string, UwsHandler>();
@@ -41,9 +41,9 @@ export class FrontPath {
 
   constructor(bus: CommandBus, reads: AreaReads, o: FrontOptions) {
     const register = (method: string) => (pattern: string, h: UwsHandler) => this.handlers.set(`${method} ${pattern}`, h);
-    const app = { get: register('get'), post: register('post'), patch: register('patch'), put: register('put'), del: register('del'), any: register('any') };
+    const app = { get: register('get'), head: register('head'), post: register('post'), patch: register('patch'), put: register('put'), del: register('del'), any: register('any') };
     const lifecycle: Lifecycle = { state: 'ok' };
-    const router = new Router(app as unknown as TemplatedApp, { bodyLimit: 1 << 20, log: createLogger('silent'), lifecycle, metrics: o.metrics, gate: o.gate });
+    const router = new Router(app as unknown as TemplatedApp, { bodyLimit: 1 << 20, chunked: 'refuse', log: createLogger('silent'), lifecycle, metrics: o.metrics, gate: o.gate });
     for (const r of areaRoutes(bus, reads)) router.add(r);
     const w = this.written;
     const res = {
@@ -73,6 +73,7 @@ export class FrontPath {
       getUrl: () => path,
       getQuery: () => query,
       getCaseSensitiveMethod: () => 'GET',
+      forEach: (cb: (name: string, value: string) => void) => cb('host', '127.0.0.1'),
     };
     h(this.res, req as unknown as HttpRequest);
   }

@@ -86,6 +86,19 @@ export const problems = {
   /** 429 with `Retry-After` (seconds) and any rate-limit headers of the refusing window. */
   tooManyRequests: (retryAfterSeconds: number, detail: string, headers?: Readonly<Record<string, string>>) =>
     new Problem(429, 'rate-limited', 'Too many requests', detail, undefined, { ...headers, 'Retry-After': String(retryAfterSeconds) }),
+  /** 400: the request's framing is ambiguous (RFC 9112 §6.3); the connection is closed after the answer. */
+  badFraming: (detail: string) => new Problem(400, 'bad-framing', 'Ambiguous request framing', detail),
+  /** 411: a chunked request body where only Content-Length is accepted (README, CHUNKED_BODIES). */
+  lengthRequired: () => new Problem(411, 'length-required', 'Length required',
+    'Chunked request bodies are not accepted; send the body with Content-Length.'),
+  /** 431: the request line and header fields exceed `limitBytes`. */
+  headersTooLarge: (limitBytes: number) => new Problem(431, 'headers-too-large', 'Request header fields too large',
+    `The request line and header fields exceed the limit of ${limitBytes} bytes.`),
+  /** 426 (RFC 9110 §15.5.22) naming the protocol to upgrade to, e.g. a WebSocket version other than 13 (RFC 6455 §4.4). */
+  upgradeRequired: (detail: string) => new Problem(426, 'upgrade-required', 'Upgrade required', detail, undefined,
+    { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Version': '13' }),
+  /** 501: the request uses a feature the server does not implement (e.g. a transfer coding, RFC 9112 §6.1). */
+  notImplemented: (detail: string) => new Problem(501, 'not-implemented', 'Not implemented', detail),
   unavailable: (slug: 'starting' | 'stopping' | 'overloaded', detail: string, retryAfterSeconds = 1) =>
     new Problem(503, slug, 'Service unavailable', detail, undefined, { 'Retry-After': String(retryAfterSeconds) }),
 } as const;

@@ -8,7 +8,8 @@ import { isTimeZone } from './time/zones.ts';
 export type Validator<T> = (input: unknown) => T;
 
 function makeAjv(coerce: boolean): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: coerce, useDefaults: coerce });
+  // strictNumbers: NaN and ±Infinity (JSON `1e999`, msgpack floats) are not numbers, let alone integers.
+  const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, coerceTypes: coerce, useDefaults: coerce });
   addFormats.default(ajv, ['date-time', 'uri', 'email']);
   ajv.addFormat('iana-timezone', { type: 'string', validate: isTimeZone });
   return ajv;

@@ -41,8 +41,9 @@ export const internalError = (): Reply =>
 /**
  * Writes `reply` to `res`, with `extra` headers (e.g. `RateLimit-*`) after the status line.
  * Call inside `res.cork` when not in the synchronous part of a handler.
+ * @param head answer to a HEAD request: the headers of `reply` without its body (RFC 9110 §9.3.2).
  */
-export function writeReply(res: HttpResponse, reply: Reply, extra?: Readonly<Record<string, string>>): void {
+export function writeReply(res: HttpResponse, reply: Reply, extra?: Readonly<Record<string, string>>, head = false): void {
   if (reply.status !== 200) res.writeStatus(statusLines.get(reply.status) ?? String(reply.status));
   if (extra !== undefined) for (const k in extra) res.writeHeader(k, extra[k] as string);
   if (reply.headers !== undefined) for (const k in reply.headers) res.writeHeader(k, reply.headers[k] as string);
@@ -54,5 +55,21 @@ export function writeReply(res: HttpResponse, reply: Reply, extra?: Readonly<Rec
     return;
   }
   res.writeHeader('Content-Type', reply.type ?? JSON_TYPE);
-  res.end(reply.body, reply.close === true);
+  if (head) endHead(res, reply.body, reply.close === true);
+  else res.end(reply.body, reply.close === true);
+}
+
+/**
+ * Ends the answer to a HEAD request whose GET answer has `body`. This uWS build aborts the process
+ * when `endWithoutBody(length)` reports a length above 0 (the answer never counts as done), so the
+ * length is written as a header and the answer ended without one. `endWithoutBody` can only close
+ * the connection with a length of its own: a closing answer reports `Content-Length: 0`.
+ */
+function endHead(res: HttpResponse, body: string | Uint8Array, close: boolean): void {
+  if (close) {
+    res.endWithoutBody(0, true);
+    return;
+  }
+  res.writeHeader('Content-Length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength));
+  res.endWithoutBody();
 }

@@ -7,6 +7,7 @@ import type { FrontMetrics } from '../metrics/front.ts';
 import type { RouteRecorder } from '../metrics/route-stats.ts';
 import type { Gate, GateHeaders } from './auth/gate.ts';
 import { isJsonType, parseJsonObject, readBody } from './body.ts';
+import { framingProblem, refuseAndClose, type ChunkedBodies } from './framing.ts';
 import { internalError, problemReply, writeReply, type Reply } from './reply.ts';
 
 /** Lower-case request headers a handler may read after the synchronous part of the handler. */
@@ -122,32 +123,39 @@ const verbs: Record<Method, string> = { get: 'GET', post: 'POST', patch: 'PATCH'
 const aborted = Symbol('aborted');
 
 /**
- * Registers routes on a uWS app around one wrapper that: copies the request, attaches
+ * Registers routes on a uWS app around one wrapper that: refuses a request whose framing uWS let
+ * through ambiguous (http/framing.ts), copies the request, attaches
  * `onAborted` before returning, reads and limits the body, refuses writes when not serving,
  * turns every thrown `Problem` into problem+json and anything else into a logged 500,
- * and writes async replies inside `res.cork`. `finish()` adds 405 (with `Allow`) per pattern
- * and the 404 fallback; uWS would otherwise close the socket on an unmatched route.
+ * and writes async replies inside `res.cork`. A GET route answers HEAD too, without the body.
+ * `finish()` adds 405 (with `Allow`) per pattern and the 404 fallback; uWS would otherwise close
+ * the socket on an unmatched route.
  */
 export class Router {
   readonly routes: RouteDef[] = [];
 
   constructor(
     private readonly app: TemplatedApp,
-    private readonly opts: { bodyLimit: number; log: Logger; lifecycle: Lifecycle; metrics: FrontMetrics | undefined; gate?: Gate | undefined },
+    private readonly opts: { bodyLimit: number; chunked: ChunkedBodies; log: Logger; lifecycle: Lifecycle; metrics: FrontMetrics | undefined; gate?: Gate | undefined },
   ) {}
 
   add(def: RouteDef): this {
     this.routes.push(def);
     const paramCount = def.pattern.split('/').filter((s) => s.startsWith(':')).length;
     const rec = this.opts.metrics?.route(def.pattern, verbs[def.method]);
-    this.app[def.method](def.pattern, (res, req) => this.handle(def, paramCount, rec, res, req));
+    this.app[def.method](def.pattern, (res, req) => this.handle(def, paramCount, rec, res, req, false));
+    if (def.method === 'get') {
+      const headRec = this.opts.metrics?.route(def.pattern, 'HEAD');
+      this.app.head(def.pattern, (res, req) => this.handle(def, paramCount, headRec, res, req, true));
+    }
     return this;
   }
 
   /** Registers the 405 handlers and the 404 fallback; call after every `add`. */
   finish(): void {
     const byPattern = new Map<string, string[]>();
-    for (const r of this.routes) byPattern.set(r.pattern, [...(byPattern.get(r.pattern) ?? []), verbs[r.method]]);
+    for (const r of this.routes)
+      byPattern.set(r.pattern, [...(byPattern.get(r.pattern) ?? []), verbs[r.method], ...(r.method === 'get' ? ['HEAD'] : [])]);
     for (const [pattern, allow] of byPattern) {
       const rec = this.opts.metrics?.route(pattern, 'OTHER');
       this.app.any(pattern, (res, req) => {
@@ -164,19 +172,31 @@ export class Router {
   /** Answers a request no route handles (404/405), closing the connection if it carries a body. */
   private refuse(res: HttpResponse, req: HttpRequest, problem: Problem, rec: RouteRecorder | undefined): void {
     const start = rec === undefined ? 0 : performance.now();
+    const head = req.getCaseSensitiveMethod() === 'HEAD';
+    if (this.refusedFraming(res, req, head, rec, start)) return;
     const close = req.getHeader('content-length') !== '' || req.getHeader('transfer-encoding') !== '';
-    writeReply(res, problemReply(problem, close));
+    writeReply(res, problemReply(problem, close), undefined, head);
     rec?.done(problem.status, start);
   }
 
-  private handle(def: RouteDef, paramCount: number, rec: RouteRecorder | undefined, res: HttpResponse, req: HttpRequest): void {
+  /** Refuses a request whose framing uWS let through ambiguous (http/framing.ts) and closes its connection; true when it did. */
+  private refusedFraming(res: HttpResponse, req: HttpRequest, head: boolean, rec: RouteRecorder | undefined, start: number): boolean {
+    const problem = framingProblem(req, this.opts.chunked);
+    if (problem === undefined) return false;
+    refuseAndClose(res, problem, head);
+    rec?.done(problem.status, start);
+    return true;
+  }
+
+  private handle(def: RouteDef, paramCount: number, rec: RouteRecorder | undefined, res: HttpResponse, req: HttpRequest, head: boolean): void {
     const start = rec === undefined ? 0 : performance.now();
+    if (this.refusedFraming(res, req, head, rec, start)) return;
     const params: string[] = [];
     for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i));
     let onAbort: Promise<never> | undefined;
     let isAborted = false;
     const gate = this.opts.gate;
-    const ctx = new HttpContext(verbs[def.method], req.getUrl(), req.getQuery() ?? '', params, req, res, gate);
+    const ctx = new HttpContext(head ? 'HEAD' : verbs[def.method], req.getUrl(), req.getQuery() ?? '', params, req, res, gate);
     if (def.body === true) ctx.keep();
     let out: Reply | Promise<Reply>;
     let extra: GateHeaders;
@@ -201,7 +221,7 @@ export class Router {
       out = this.toReply(err, ctx, def.body === true);
     }
     if (!(out instanceof Promise)) {
-      writeReply(res, out, extra);
+      writeReply(res, out, extra, head);
       rec?.done(out.status, start);
       return;
     }
@@ -212,7 +232,7 @@ export class Router {
     out.catch((err: unknown) => this.toReply(err, ctx, def.body === true)).then((reply) => {
       inFlight?.dec();
       if (isAborted) return;
-      res.cork(() => writeReply(res, reply, extra));
+      res.cork(() => writeReply(res, reply, extra, head));
       rec?.done(reply.status, start);
     });
   }

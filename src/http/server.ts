@@ -8,6 +8,7 @@ import { adminRoutes, type AdminDeps } from './admin/routes.ts';
 import type { ReadSide } from './reads/read-side.ts';
 import type { Gate } from './auth/gate.ts';
 import type { Auth } from './auth/setup.ts';
+import type { ChunkedBodies } from './framing.ts';
 import { buildOpenApi } from './openapi.ts';
 import { Router, type Lifecycle, type RouteDef } from './router.ts';
 import { areaRoutes } from './routes/areas.ts';
@@ -57,8 +58,9 @@ export function assertNativeUws(): void {
 }
 
 /** Registers `routes` (plus 405/404) on `app` and listens. @throws Error when the port cannot be bound. */
-async function serve(app: TemplatedApp, routes: RouteDef[], host: string, port: number, d: FrontDeps & { bodyLimit: number; version?: string; gate?: Gate }): Promise<HttpServer> {
-  const router = new Router(app, { bodyLimit: d.bodyLimit, log: d.log, lifecycle: d.lifecycle, metrics: d.metrics, gate: d.gate });
+async function serve(app: TemplatedApp, routes: RouteDef[], host: string, port: number,
+  d: FrontDeps & { bodyLimit: number; chunked: ChunkedBodies; version?: string; gate?: Gate }): Promise<HttpServer> {
+  const router = new Router(app, { bodyLimit: d.bodyLimit, chunked: d.chunked, log: d.log, lifecycle: d.lifecycle, metrics: d.metrics, gate: d.gate });
   for (const r of routes) router.add(r);
   if (d.version !== undefined) {
     const version = d.version;
@@ -87,6 +89,8 @@ export interface PublicOptions {
   /** 0 picks an ephemeral port. */
   port: number;
   bodyLimit: number;
+  /** Request bodies sent with `Transfer-Encoding: chunked` (CHUNKED_BODIES). */
+  chunked: ChunkedBodies;
   wsMaxBackpressure: number;
   wsIdleTimeout: number;
   version: string;
@@ -97,7 +101,7 @@ export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth): Promise
   assertNativeUws();
   const app = uws.App();
   app.ws<SocketData>('/ws', wsBehavior({
-    app, bus: d.bus, log: d.log, lifecycle: d.lifecycle, stats: d.ws, gate: auth.gate,
+    app, bus: d.bus, log: d.log, lifecycle: d.lifecycle, stats: d.ws, gate: auth.gate, chunked: o.chunked,
     maxPayload: o.bodyLimit, maxBackpressure: o.wsMaxBackpressure, idleTimeout: o.wsIdleTimeout,
     isActiveNow: (id) => { const s = d.reads.offers.summaryOf(id); return s !== undefined && isActiveAt(s, Date.now()); },
   }));
@@ -106,10 +110,10 @@ export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth): Promise
     ...partnerRoutes(d.bus, d.reads, d.store), ...establishmentRoutes(d.bus, d.reads, d.store), ...offerRoutes(d.bus, d.reads.offers),
     ...favoriteRoutes(d.bus, d.reads.offers, d.store),
   ];
-  return serve(app, routes, o.host, o.port, { ...d, bodyLimit: o.bodyLimit, version: o.version, gate: auth.gate });
+  return serve(app, routes, o.host, o.port, { ...d, bodyLimit: o.bodyLimit, chunked: o.chunked, version: o.version, gate: auth.gate });
 }
 
 /** Starts the admin listener (metrics, stats, backup): never on the public port. */
 export function startAdmin(host: string, port: number, d: FrontDeps, admin: AdminDeps): Promise<HttpServer> {
-  return serve(uws.App(), adminRoutes(admin), host, port, { ...d, metrics: undefined, bodyLimit: 1024 });
+  return serve(uws.App(), adminRoutes(admin), host, port, { ...d, metrics: undefined, bodyLimit: 1024, chunked: 'refuse' });
 }

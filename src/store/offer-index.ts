@@ -17,7 +17,7 @@ export function indexOffer(store: Store, o: OfferRecord): void {
   store.offerFacets.put(['e', o.establishment.id, o.id], null);
   if (o.area_id !== null) store.offerFacets.put(['a', o.area_id, o.id], null);
   const { lat, lng } = o.establishment.location;
-  store.offerCells.put([cellOf({ lat, lng }), o.id], [lat, lng]);
+  store.offerCells.put([cellOf({ lat, lng }), o.id], null);
   const words = offerWords(o);
   store.offerTerms.put(o.id, words);
   for (const w of words) {

@@ -58,7 +58,7 @@ export function searchOffers(store: Store, summaryOf: (id: string) => OfferSumma
     if (sum === undefined || !passes(sum, s.filter)) return false;
     return s.text === undefined || matchesQuery(store.offerTerms.get(id) ?? [], s.text);
   };
-  const source = s.near !== undefined ? nearest(store, s.near, s.after) : byIdDesc(store, s);
+  const source = s.near !== undefined ? nearest(store, summaryOf, s.near, s.after) : byIdDesc(store, s);
   for (const hit of source) {
     if (!accept(hit.id)) continue;
     hits.push(hit);
@@ -156,18 +156,21 @@ function before(a: Entry, b: Entry): number {
 }
 
 /**
- * Offers within `near.radiusM` of the point, nearest first, best-first over geohash cells: a cell is
+ * Offers within `near.radiusM` of the point (located by their summaries), nearest first, best-first over geohash cells: a cell is
  * queued at a lower bound of its distance; popped, it yields its entries when it holds few (or is at
  * CELL_PRECISION), else its 32 children. An offer is yielded only once nothing queued can be nearer,
  * so the search reads only what lies nearer than the last offer it returns.
  */
-function* nearest(store: Store, near: LatLng & { radiusM: number }, after: SearchCursor | undefined): Iterable<SearchHit> {
+function* nearest(store: Store, summaryOf: (id: string) => OfferSummary | undefined, near: LatLng & { radiusM: number }, after: SearchCursor | undefined): Iterable<SearchHit> {
   const queue = new TinyQueue<Entry>([], before);
   for (const c of coverCircle(near, near.radiusM)) queue.push({ cell: c.hash, key: c.minDistanceM });
-  const pushOffer = (id: string, lat: number, lng: number) => {
-    const d = distanceM(near, { lat, lng });
+  const pushOffer = (id: string) => {
+    const s = summaryOf(id);
+    if (s === undefined) return;
+    const d = distanceM(near, s);
     if (d <= near.radiusM) queue.push({ id, key: d });
   };
+  const ids: string[] = [];
   while (queue.length > 0) {
     const e = queue.pop() as Entry;
     if ('id' in e) {
@@ -175,11 +178,16 @@ function* nearest(store: Store, near: LatLng & { radiusM: number }, after: Searc
       yield { id: e.id, distanceM: e.key };
       continue;
     }
+    // Keys only: the location of each offer comes from its summary (kept on the front thread).
     const range = { start: [e.cell], end: [e.cell + '~'] };
-    const batch = [...store.offerCells.getRange({ ...range, limit: CELL_BATCH + 1 })];
-    if (batch.length <= CELL_BATCH || e.cell.length >= CELL_PRECISION) {
-      const all = batch.length <= CELL_BATCH ? batch : store.offerCells.getRange(range);
-      for (const { key, value } of all) pushOffer(key[1], value[0], value[1]);
+    ids.length = 0;
+    for (const key of store.offerCells.getKeys({ ...range, limit: CELL_BATCH + 1 })) ids.push(key[1]);
+    if (ids.length <= CELL_BATCH) {
+      for (const id of ids) pushOffer(id);
+      continue;
+    }
+    if (e.cell.length >= CELL_PRECISION) {
+      for (const key of store.offerCells.getKeys(range)) pushOffer(key[1]);
       continue;
     }
     for (const child of childrenOf(e.cell)) {

@@ -32,7 +32,7 @@ import type { UserRecord } from '../core/schemas/users.ts';
  * | establishments_by_partner | [partner_id, id]  | null (index)               |
  * | offers            | id (UUIDv7)               | OfferRecord (with `taken`) |
  * | offer_facets      | [facet, value, id]        | null; facet `p` partner, `e` establishment, `a` area |
- * | offer_cells       | [geohash (9 chars), id]   | [lat, lng] (geo index)     |
+ * | offer_cells       | [geohash (9 chars), id]   | null (geo index)           |
  * | offer_words       | [word, id]                | null (word index)          |
  * | offer_terms       | id                        | sorted folded words of the offer |
  * | offer_vocabulary  | word                      | offers holding it (count)  |
@@ -65,7 +65,7 @@ export interface Store {
   establishmentsByPartner: Database<null, [string, string]>;
   offers: Database<OfferRecord, string>;
   offerFacets: Database<null, [OfferFacet, string | number, string]>;
-  offerCells: Database<[number, number], [string, string]>;
+  offerCells: Database<null, [string, string]>;
   offerWords: Database<null, [string, string]>;
   offerTerms: Database<string[], string>;
   offerVocabulary: Database<number, string>;

@@ -10,6 +10,10 @@ export interface RawExchange {
   body: string;
   /** How the connection ended: closed by the server (FIN), reset, or still open at `timeoutMs`. */
   end: 'close' | 'reset' | 'timeout';
+  /** Everything received, as latin1 text (all responses, for pipelined requests). */
+  raw: string;
+  /** Milliseconds from connecting to the end. */
+  elapsedMs: number;
 }
 
 /**
@@ -17,36 +21,45 @@ export interface RawExchange {
  * lying or missing Content-Length, oversized bodies the server refuses before reading) and reads
  * until the server ends the connection, or `timeoutMs`. Write errors after the server closes
  * (EPIPE, ECONNRESET) are expected and ignored.
+ * @param gapMs pause between two chunks (0: all written at once, so the server may read them as one).
  */
-export function rawExchange(port: number, chunks: readonly (string | Buffer)[], timeoutMs = 5000): Promise<RawExchange> {
+export function rawExchange(port: number, chunks: readonly (string | Buffer)[], timeoutMs = 5000, gapMs = 0): Promise<RawExchange> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const received: Buffer[] = [];
+    const start = performance.now();
     let reset = false;
     const done = (end: RawExchange['end']) => {
       clearTimeout(timer);
       socket.destroy();
-      resolve({ ...parseFirstResponse(Buffer.concat(received).toString('latin1')), end });
+      const raw = Buffer.concat(received).toString('latin1');
+      resolve({ ...parseFirstResponse(raw), end, raw, elapsedMs: performance.now() - start });
     };
     const timer = setTimeout(() => done('timeout'), timeoutMs);
     socket.on('data', (c: Buffer) => received.push(c));
     socket.on('error', () => { reset = true; });
     socket.on('close', () => done(reset ? 'reset' : 'close'));
-    socket.on('connect', () => {
-      for (const c of chunks) socket.write(c);
+    socket.on('connect', async () => {
+      for (const [i, c] of chunks.entries()) {
+        if (i > 0 && gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+        if (!socket.destroyed) socket.write(c);
+      }
     });
   });
 }
 
 /** One HTTP/1.1 response read off a raw socket. */
-export type RawResponse = Omit<RawExchange, 'end'>;
+export type RawResponse = Omit<RawExchange, 'end' | 'raw' | 'elapsedMs'>;
 
 function parseFirstResponse(text: string): RawResponse {
   return parseResponseAt(text, 0)?.response ?? { status: undefined, headers: {}, body: '' };
 }
 
-/** Parses the response starting at `offset` of `text` (latin1) if it is complete; `next` is the offset after it. */
-function parseResponseAt(text: string, offset: number): { response: RawResponse; next: number } | undefined {
+/**
+ * Status and lower-case headers of the response head starting at `offset` of `text` (latin1), and
+ * where its body starts; undefined until the head is complete. (A HEAD answer is only this.)
+ */
+export function responseHead(text: string, offset = 0): { status: number; headers: Record<string, string>; bodyStart: number } | undefined {
   const headEnd = text.indexOf('\r\n\r\n', offset);
   if (headEnd < 0) return undefined;
   const [statusLine, ...lines] = text.slice(offset, headEnd).split('\r\n');
@@ -55,11 +68,18 @@ function parseResponseAt(text: string, offset: number): { response: RawResponse;
     const i = l.indexOf(':');
     headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
   }
+  return { status: Number(statusLine?.split(' ')[1]), headers, bodyStart: headEnd + 4 };
+}
+
+/** Parses the response starting at `offset` of `text` (latin1) if it is complete; `next` is the offset after it. */
+function parseResponseAt(text: string, offset: number): { response: RawResponse; next: number } | undefined {
+  const head = responseHead(text, offset);
+  if (head === undefined) return undefined;
+  const { status, headers, bodyStart } = head;
   const length = Number(headers['content-length'] ?? 0);
-  const bodyStart = headEnd + 4;
   if (text.length < bodyStart + length) return undefined;
   const body = Buffer.from(text.slice(bodyStart, bodyStart + length), 'latin1').toString('utf8');
-  return { response: { status: Number(statusLine?.split(' ')[1]), headers, body }, next: bodyStart + length };
+  return { response: { status, headers, body }, next: bodyStart + length };
 }
 
 /**

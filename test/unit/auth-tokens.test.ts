@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
+import { calculateJwkThumbprint, CompactSign, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import type { Caller } from '../../src/core/auth/claims.ts';
 import { Problem } from '../../src/core/errors.ts';
@@ -47,7 +47,7 @@ test('issue: an HS256 at+jwt with kid = RFC 7638 thumbprint, claims sub, role, i
   const claims = decodeJwt(token);
   assert.deepEqual(Object.keys(claims).sort(), ['aud', 'exp', 'iat', 'iss', 'jti', 'role', 'sub']);
   assert.equal(claims.sub, alice.id);
-  assert.equal(claims.role, 'partner');
+  assert.equal(claims.role, 'user');
   assert.equal(claims.iat, Date.UTC(2026, 0, 1) / 1000);
   assert.equal(claims.exp, Date.UTC(2026, 0, 1) / 1000 + 900);
   assert.equal(claims.iss, 'https://sortie.dev');
@@ -68,6 +68,22 @@ test('cached: a token issued or verified here is known until exp (+5 s of tolera
   assert.deepEqual(verifier.cached(token, exp + 4000)?.caller, alice, 'within the 5 s clock tolerance');
   assert.throws(() => verifier.cached(token, exp + 6000), /expired/);
   assert.equal(verifier.cached(token), undefined, 'an expired entry is dropped');
+});
+
+test('a validly signed token living longer than an access token is cached for one access-token lifetime; exp 1e400 is refused', async () => {
+  const kid = decodeProtectedHeader(await (await service({ JWT_SECRET: SECRET })).issue(alice)).kid as string;
+  const now = Math.floor(Date.now() / 1000);
+  const signed = (exp: string) => new CompactSign(new TextEncoder().encode(
+    `{"sub":"${alice.id}","role":"user","iss":"https://sortie.dev","aud":"sortie-api","jti":"j","iat":${now},"exp":${exp}}`,
+  )).setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' }).sign(Buffer.from(SECRET));
+  const svc = await service({ JWT_SECRET: SECRET });
+  const tenYears = await signed(String(now + 10 * 365 * 86400));
+  await svc.verify(tenYears);
+  const verifiedAt = Date.now();
+  assert.deepEqual(svc.cached(tenYears, verifiedAt + 60_000)?.caller, alice, 'cached within the lifetime');
+  assert.equal(svc.cached(tenYears, verifiedAt + 906_000), undefined, 'past 15 min (+5 s) it must be verified again');
+  assert.match(await refusal(svc, await signed('1e400')), /not a finite time/);
+  assert.equal(svc.cached(await signed('1e400')), undefined);
 });
 
 test('verify refuses forged, expired, wrong-audience, alg:none and mistyped tokens with 401 invalid-token', async () => {

@@ -52,6 +52,25 @@ export function childrenOf(hash: string): string[] {
 /** Most cells a cover may hold before a coarser precision is used. */
 const MAX_COVER = 24;
 
+/** Height and width (degrees) of a geohash cell of `precision` characters: 5 bits each, longitude first. */
+const cellSize = (precision: number): [number, number] => {
+  const bits = 5 * precision;
+  return [180 / 2 ** Math.floor(bits / 2), 360 / 2 ** Math.ceil(bits / 2)];
+};
+
+/** The finest precision whose cells over `boxes` number at most MAX_COVER (an upper estimate: each box may straddle one more cell per axis). */
+function coverPrecision(boxes: readonly [number, number, number, number][]): number {
+  let best = 1;
+  for (let precision = 1; precision <= CELL_PRECISION; precision++) {
+    const [h, w] = cellSize(precision);
+    let cells = 0;
+    for (const [minLat, minLng, maxLat, maxLng] of boxes) cells += (Math.ceil((maxLat - minLat) / h) + 1) * (Math.ceil((maxLng - minLng) / w) + 1);
+    if (cells > MAX_COVER) break;
+    best = precision;
+  }
+  return best;
+}
+
 /**
  * Geohash cells that together cover the circle (`p`, `radiusM`), each with its lower-bound distance,
  * at the finest precision that needs at most MAX_COVER cells. Handles the antimeridian and the poles.
@@ -71,12 +90,8 @@ export function coverCircle(p: LatLng, radiusM: number): Cell[] {
     else if (east > 180) boxes.push([minLat, west, maxLat, 180], [minLat, -180, maxLat, east - 360]);
     else boxes.push([minLat, west, maxLat, east]);
   }
-  let hashes: string[] = [];
-  for (let precision = 1; precision <= CELL_PRECISION; precision++) {
-    const next = new Set<string>();
-    for (const [a, b, c, d] of boxes) for (const h of ngeohash.bboxes(a, b, c, d, precision)) next.add(h);
-    if (next.size > MAX_COVER && hashes.length > 0) break;
-    hashes = [...next];
-  }
-  return hashes.map((hash) => ({ hash, minDistanceM: cellLowerBound(p, hash) })).filter((c) => c.minDistanceM <= radiusM);
+  const precision = coverPrecision(boxes);
+  const hashes = new Set<string>();
+  for (const [a, b, c, d] of boxes) for (const h of ngeohash.bboxes(a, b, c, d, precision)) hashes.add(h);
+  return [...hashes].map((hash) => ({ hash, minDistanceM: cellLowerBound(p, hash) })).filter((c) => c.minDistanceM <= radiusM);
 }

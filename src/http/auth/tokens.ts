@@ -15,6 +15,8 @@ export interface VerifiedToken {
 /** A cache entry: the whole token, compared on every hit (the key is only its signature). */
 interface Cached extends VerifiedToken {
   token: string;
+  /** Epoch ms after which the token is verified again: its `exp` (+ clock tolerance), at most one access-token lifetime after it was verified. */
+  until: number;
 }
 
 /** Verified tokens remembered, at most (~300 bytes each). */
@@ -33,7 +35,8 @@ const signatureOf = (token: string) => token.slice(token.lastIndexOf('.') + 1);
  * `jti`, and accepts TOKEN_RULES.clockToleranceS of clock skew. `alg: none` never verifies.
  *
  * jose costs ~67 µs per HS256 verification here (DEPENDENCY-NOTES), so a verified token is kept in
- * an LRU (CACHE_MAX) until its `exp`: an authenticated request then costs one map lookup. The map is
+ * an LRU (CACHE_MAX) until its `exp`, for at most one access-token lifetime (TOKEN_RULES.accessTtlS:
+ * a token we did not issue may carry any `exp`): an authenticated request then costs one map lookup. The map is
  * keyed by the token's signature (43 characters for HS256, against ~330 for the whole token: hashing
  * the key is most of a lookup) and a hit counts only when the whole token is equal.
  */
@@ -68,26 +71,29 @@ export class TokenService {
       .setExpirationTime(exp)
       .setJti(randomUUID())
       .sign(key);
-    this.remember(token, { caller: { id: caller.id, role: caller.role }, exp });
+    this.remember(token, { caller: { id: caller.id, role: caller.role }, exp }, nowMs);
     return token;
   }
 
   /**
-   * The token as verified before (issued here, or passed `verify`), while it has not expired;
-   * undefined when it is not known: then call `verify`.
+   * The token as verified before (issued here, or passed `verify`), while it has not expired and
+   * was verified less than one access-token lifetime ago; undefined when it is not known (or no
+   * longer): then call `verify`.
    * @throws Problem 401 `invalid-token` when it is known and has expired.
    */
   cached(token: string, nowMs = Date.now()): VerifiedToken | undefined {
     const key = signatureOf(token);
     const hit = this.cache.get(key);
     if (hit === undefined || hit.token !== token) return undefined;
-    if ((hit.exp + TOKEN_RULES.clockToleranceS) * 1000 > nowMs) return hit;
+    if (hit.until > nowMs) return hit;
     this.cache.delete(key);
+    if ((hit.exp + TOKEN_RULES.clockToleranceS) * 1000 > nowMs) return undefined;
     throw problems.invalidToken('The access token has expired.');
   }
 
-  private remember(token: string, v: VerifiedToken): void {
-    this.cache.set(signatureOf(token), { ...v, token });
+  private remember(token: string, v: VerifiedToken, nowMs = Date.now()): void {
+    const until = (Math.min(v.exp, nowMs / 1000 + TOKEN_RULES.accessTtlS) + TOKEN_RULES.clockToleranceS) * 1000;
+    this.cache.set(signatureOf(token), { ...v, token, until });
   }
 
   /**
@@ -109,6 +115,8 @@ export class TokenService {
     const { sub, role, exp } = claims;
     if (typeof sub !== 'string' || typeof role !== 'string' || !ROLES.has(role) || typeof exp !== 'number')
       throw problems.invalidToken('The access token does not name a user and a role.');
+    // jose accepts any number, and JSON reads `1e400` as Infinity (RFC 7519 §2: NumericDate is finite).
+    if (!Number.isFinite(exp)) throw problems.invalidToken('The access token\'s exp is not a finite time.');
     const verified: VerifiedToken = { caller: { id: sub, role: role as Caller['role'] }, exp };
     this.remember(token, verified);
     return verified;

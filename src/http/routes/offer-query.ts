@@ -1,7 +1,7 @@
 import { problems } from '../../core/errors.ts';
 import { CATALOG_LIMITS, LIMITS } from '../../core/schemas/common.ts';
 import { OfferListQuery } from '../../core/schemas/offers.ts';
-import { parseQuery } from '../../core/search/text.ts';
+import { foldWords, parseQuery } from '../../core/search/text.ts';
 import { queryValidator } from '../../core/validate.ts';
 import type { OfferSearch, SearchCursor } from '../../store/offer-search.ts';
 import { decodeCursor, queryRecord } from '../params.ts';
@@ -41,7 +41,7 @@ export function parseOfferQuery(raw: string, now: number): { search: OfferSearch
   if (q.q !== undefined) {
     const text = parseQuery(q.q);
     if (text === undefined) throw problems.invalid([{ path: '/q', message: 'must contain at least one letter or digit' }]);
-    if (text.exact.length + 1 > CATALOG_LIMITS.queryWords)
+    if (foldWords(q.q).length > CATALOG_LIMITS.queryWords)
       throw problems.invalid([{ path: '/q', message: `must hold at most ${CATALOG_LIMITS.queryWords} words` }]);
     search.text = text;
   }

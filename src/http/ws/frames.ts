@@ -4,7 +4,9 @@ import { problems } from '../../core/errors.ts';
 import { LIMITS } from '../../core/schemas/common.ts';
 import { bodyValidator } from '../../core/validate.ts';
 
-const FrameId = Type.Union([Type.Integer(), Type.String({ maxLength: 64 })], { description: 'Echoed in the reply.' });
+/** A safe integer (echoed exactly in JSON and msgpack) or a short string. */
+const FrameId = Type.Union([Type.Integer({ minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }), Type.String({ maxLength: 64 })],
+  { description: 'Echoed in the reply.' });
 
 /** Client → server frames of `GET /ws` (../shared/API.md, "WebSocket"). */
 export const ClientFrame = Type.Union([
@@ -43,7 +45,7 @@ export function decodeFrame(message: ArrayBuffer, encoding: Encoding): ClientFra
 export function frameIdOf(message: ArrayBuffer, encoding: Encoding): unknown {
   try {
     const v = (encoding === 'json' ? JSON.parse(Buffer.from(message).toString('utf8')) : unpackBytes(new Uint8Array(message))) as { id?: unknown };
-    return typeof v.id === 'number' || typeof v.id === 'string' ? v.id : null;
+    return Number.isSafeInteger(v.id) || (typeof v.id === 'string' && v.id.length <= 64) ? v.id : null;
   } catch {
     return null;
   }

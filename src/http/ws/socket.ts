@@ -5,6 +5,8 @@ import type { Logger } from '../../log.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
 import type { WsStats } from '../../metrics/front.ts';
 import type { Gate } from '../auth/gate.ts';
+import { framingProblem, refuseAndClose, type ChunkedBodies } from '../framing.ts';
+import { problemReply, writeReply } from '../reply.ts';
 import type { Lifecycle } from '../router.ts';
 import { authenticatedUpgrade, frameMeta, type SocketIdentity } from './auth.ts';
 import { decodeFrame, encodeFrame, frameIdOf, type ClientFrame, type Encoding } from './frames.ts';
@@ -46,7 +48,12 @@ export interface WsDeps {
   stats: WsStats;
   /** True when offer `id` is active now (API.md, "Offers"): only those reach `offers.nearby:*` subscribers. */
   isActiveNow(id: string): boolean;
+  /** The HTTP front's CHUNKED_BODIES, for the framing check of the upgrade request. */
+  chunked: ChunkedBodies;
 }
+
+/** The only WebSocket protocol version (RFC 6455 §4.1); uWS upgrades whatever version is asked. */
+const WS_VERSION = '13';
 
 /**
  * `GET /ws` (../shared/API.md, "WebSocket"): ping, subscribe/unsubscribe to public topics, and
@@ -147,6 +154,10 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
     }
   };
 
+  const upgrade = authenticatedUpgrade(d.gate, d.log, (res, identity, [key, protocol, extensions], context) => {
+    res.upgrade<SocketData>({ ...identity, closed: false, topics: new Set() }, key, protocol, extensions, context);
+  });
+
   return {
     maxPayloadLength: d.maxPayload,
     // We close a socket with 1013 once its backlog passes maxBackpressure (checked after every
@@ -156,9 +167,14 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
     closeOnBackpressureLimit: 1,
     idleTimeout: d.idleTimeout,
     sendPingsAutomatically: true,
-    upgrade: authenticatedUpgrade(d.gate, d.log, (res, identity, [key, protocol, extensions], context) => {
-      res.upgrade<SocketData>({ ...identity, closed: false, topics: new Set() }, key, protocol, extensions, context);
-    }),
+    upgrade: (res, req, context) => {
+      const framing = framingProblem(req, d.chunked);
+      if (framing !== undefined) return refuseAndClose(res, framing, false);
+      const version = req.getHeader('sec-websocket-version');
+      if (version !== WS_VERSION)
+        return writeReply(res, problemReply(problems.upgradeRequired(`Sec-WebSocket-Version ${JSON.stringify(version)} is not supported; use ${WS_VERSION} (RFC 6455).`)));
+      upgrade(res, req, context);
+    },
     open: () => {
       d.stats.connections++;
     },
