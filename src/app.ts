@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import { qrMatches } from './core/auth/booking-qr.ts';
 import { Backups } from './http/admin/backup.ts';
+import { storedSecret } from './http/auth/stored-secret.ts';
 import { ReadSide } from './http/reads/read-side.ts';
 import { startAuth } from './http/auth/setup.ts';
 import type { Lifecycle } from './http/router.ts';
@@ -9,6 +11,7 @@ import { startAdmin, startPublic, type HttpServer } from './http/server.ts';
 import { FrontMetrics, type WsStats } from './metrics/front.ts';
 import { openStore } from './store/store.ts';
 import { CommandBus } from './workers/command-bus.ts';
+import { DeadlineTimer } from './workers/deadlines.ts';
 import { Partitions } from './workers/partitions.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -28,14 +31,24 @@ export interface RunningApp {
 export async function startApp(config: Config, log: Logger): Promise<RunningApp> {
   const lifecycle: Lifecycle = { state: 'starting' };
   const store = openStore(config.DATA_DIR);
+  const qrKey = Buffer.from(config.QR_SECRET ?? storedSecret(config.DATA_DIR, 'qr-secret', 'QR_SECRET', 'booking QR codes', log));
   const partitions = new Partitions({
     count: config.PARTITIONS, dataDir: config.DATA_DIR, concurrency: config.ACTOR_CONCURRENCY,
     maxQueue: config.ACTOR_MAX_QUEUE, sweepEveryMs: config.IDEMPOTENCY_SWEEP_MS,
+    bookingRules: { holdMs: config.BOOKING_HOLD_MS, ttlMs: config.BOOKING_TTL_MS },
   });
   await partitions.ready();
-  const bus = new CommandBus(partitions);
-  const reads = new ReadSide(store, config.CACHE_MAX, config.PAGE_CACHE_BYTES);
+  const bus = new CommandBus(partitions, {
+    bookingOffer: (id) => store.bookings.get(id)?.offer_id,
+    qrMatches: (token, id, offerId) => qrMatches(qrKey, token, id, offerId),
+  });
+  const reads = new ReadSide(store, config.CACHE_MAX, config.PAGE_CACHE_BYTES, qrKey);
   bus.onEvent((e) => reads.apply(e));
+  const deadlines = new DeadlineTimer(store, bus, log);
+  bus.onEvent((e) => deadlines.onEvent(e));
+  // Bookings whose deadline passed while the server was down are settled before it listens.
+  const expired = await deadlines.expireDue(Date.now());
+  if (expired > 0) log.info({ expired }, 'settled bookings past their deadline');
   const ws: WsStats = { connections: 0, messagesIn: 0, messagesOut: 0, slowConsumers: 0 };
   const auth = await startAuth(config, store, bus, log);
   const metrics = config.METRICS === 'on'
@@ -53,6 +66,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     metrics, store, partitions, bus, reads, ws, version, token: config.ADMIN_TOKEN, backups: new Backups(store, config.DATA_DIR),
   });
   lifecycle.state = 'ok';
+  deadlines.arm();
   log.info({ port: http.port, host: config.HOST, admin_port: admin.port, admin_host: config.ADMIN_HOST, partitions: config.PARTITIONS, dataDir: config.DATA_DIR, version }, 'sortie listening');
 
   let stopping: Promise<void> | undefined;
@@ -63,6 +77,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       lifecycle.state = 'stopping';
       http.stopListening();
       admin.stopListening();
+      await deadlines.stop();
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), config.SHUTDOWN_TIMEOUT_MS).unref());
       if ((await Promise.race([bus.idle(), timeout])) === 'timeout')
         log.warn({ pending: bus.pending }, 'shutdown timeout: commands still in flight');

@@ -29,7 +29,7 @@ export const ConfigSchema = Type.Object({
   ADMIN_HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Admin listen address; a non-loopback one requires ADMIN_TOKEN.' }),
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token required by every admin route when set (at least 16 characters).' })),
   IDEMPOTENCY_SWEEP_MS: Type.Integer({ minimum: 0, default: 600_000, description: 'Period of the sweep of expired idempotency records, ms (0 = off).' }),
-  NODE_ENV: Type.String({ default: 'development', description: '`production` requires JWT_SECRET (or JWT_PRIVATE_KEY) and SCRYPT_COST_LOG2 >= 17.' }),
+  NODE_ENV: Type.String({ default: 'development', description: '`production` requires JWT_SECRET (or JWT_PRIVATE_KEY), QR_SECRET and SCRYPT_COST_LOG2 >= 17.' }),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'HS256 secret of access tokens, at least 32 bytes; unset outside production: generated once and kept in DATA_DIR/jwt-secret.' })),
   JWT_PREVIOUS_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'The former JWT_SECRET during a rotation: still verifies the tokens it signed, signs none.' })),
   JWT_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Ed25519 private key (PKCS#8 PEM): tokens are signed EdDSA with it; JWT_SECRET, if set, then only verifies.' })),
@@ -40,6 +40,9 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_USER: Type.Integer({ minimum: 1, default: 1000, description: 'Requests per minute per authenticated user.' }),
   TRUST_PROXY: Type.String({ default: '', description: 'Comma-separated proxy addresses or CIDRs (or loopback, linklocal, uniquelocal) whose X-Forwarded-For is believed.' }),
   LOGIN_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10, description: 'Login attempts per email in 15 minutes before login answers 429 (a success clears them).' }),
+  BOOKING_HOLD_MS: Type.Integer({ minimum: 1000, maximum: 30 * 86_400_000, default: 15 * 60_000, description: 'How long a PENDING booking holds its slot before it expires, ms.' }),
+  BOOKING_TTL_MS: Type.Integer({ minimum: 1000, maximum: 365 * 86_400_000, default: 24 * 3_600_000, description: 'How long after confirmation a booking not checked in becomes NO_SHOW (or at the offer\'s valid_until if earlier), ms.' }),
+  QR_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'HMAC key of bookings\' QR tokens, at least 32 bytes; unset outside production: generated once and kept in DATA_DIR/qr-secret.' })),
   LOGIN_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 50, description: 'Failed logins per client IP in 15 minutes before login answers 429.' }),
 });
 export type Config = Static<typeof ConfigSchema>;
@@ -53,7 +56,7 @@ function isIPv4Loopback(host: string): boolean {
 }
 
 /** Variables whose values never appear in an error message. */
-const SECRETS = new Set(['ADMIN_TOKEN', 'JWT_SECRET', 'JWT_PREVIOUS_SECRET', 'JWT_PRIVATE_KEY']);
+const SECRETS = new Set(['ADMIN_TOKEN', 'JWT_SECRET', 'JWT_PREVIOUS_SECRET', 'JWT_PRIVATE_KEY', 'QR_SECRET']);
 
 /** Thrown when the environment holds an invalid setting; the message names each one. */
 export class ConfigError extends Error {}
@@ -91,4 +94,6 @@ function checkProduction(config: Config): void {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET (or JWT_PRIVATE_KEY) is required when NODE_ENV=production.');
   if (config.SCRYPT_COST_LOG2 < OWASP_SCRYPT.log2N)
     throw new ConfigError(`Invalid configuration:\n  SCRYPT_COST_LOG2=${config.SCRYPT_COST_LOG2}: must be at least ${OWASP_SCRYPT.log2N} when NODE_ENV=production.`);
+  if (config.QR_SECRET === undefined)
+    throw new ConfigError('Invalid configuration:\n  QR_SECRET is required when NODE_ENV=production.');
 }

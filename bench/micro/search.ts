@@ -11,6 +11,7 @@ import { createEstablishment } from '../../src/workers/handlers/establishments.t
 import { createOffer } from '../../src/workers/handlers/offers.ts';
 import { createPartner } from '../../src/workers/handlers/partners.ts';
 import { v7 as uuidv7 } from 'uuid';
+import { BOOKING_DEFAULTS } from '../../src/core/schemas/bookings.ts';
 import type { Fixture } from './fixture.ts';
 import { batched, type MicroTask } from './harness.ts';
 
@@ -41,7 +42,7 @@ async function seedOffers(fx: Fixture, count: number): Promise<{ centres: { lat:
   const partnerId = uuidv7();
   await store.env.transaction(() => {
     store.users.put(OWNER, { id: OWNER, email: 'bench@sortie.dev', first_name: 'Ben', last_name: 'Ch', phone: null, role: 'user', identity_status: 'unverified', created_at: '', updated_at: '', password_hash: '' });
-    createPartner(store, { name: 'Bench', category: 'BAR' }, now, { caller: OWNER, newId: partnerId });
+    createPartner(store, { name: 'Bench', category: 'BAR' }, now, { caller: OWNER, newId: partnerId, rules: BOOKING_DEFAULTS });
   });
   const centres: { lat: number; lng: number }[] = [];
   for (let i = 0; i < count; i += 2000) {
@@ -55,10 +56,10 @@ async function seedOffers(fx: Fixture, count: number): Promise<{ centres: { lat:
         const location = { lat: loc.lat + (r * Math.cos(a)) / 111_320, lng: loc.lng + (r * Math.sin(a)) / (111_320 * Math.cos(loc.lat * Math.PI / 180)) };
         const est = uuidv7();
         createEstablishment(store, { partner_id: partnerId, name: `E${j}`, address: { street: 's', city: city.name, postal_code: '1', country: 'FR' }, location, timezone: 'Europe/Paris' },
-          now, { caller: OWNER, newId: est });
+          now, { caller: OWNER, newId: est, rules: BOOKING_DEFAULTS });
         const title = Array.from({ length: 3 }, () => WORDS[Math.floor(Math.random() * WORDS.length)]).join(' ');
         createOffer(store, { establishment_id: est, title, category: CATEGORIES[j % 8] as 'BAR', discount: { kind: 'percentage', value: 10 + (j % 50) },
-          valid_from: new Date(now - 86_400_000).toISOString(), valid_until: new Date(now + 30 * 86_400_000).toISOString() }, now, { caller: OWNER, newId: uuidv7() });
+          valid_from: new Date(now - 86_400_000).toISOString(), valid_until: new Date(now + 30 * 86_400_000).toISOString() }, now, { caller: OWNER, newId: uuidv7(), rules: BOOKING_DEFAULTS });
       }
     });
   }

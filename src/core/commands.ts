@@ -1,6 +1,8 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { CommandAccess } from './auth/access.ts';
 import { AreaCreate, AreaDeleteArgs, AreaUpdateArgs } from './schemas/areas.ts';
+import { Problem } from './errors.ts';
+import { BookingCreate, BookingRef, CheckInArgs } from './schemas/bookings.ts';
 import { EstablishmentCreateArgs, EstablishmentIdArgs, EstablishmentUpdateArgs } from './schemas/establishments.ts';
 import { FavoriteArgs, OfferCreate, OfferIdArgs, OfferUpdateArgs } from './schemas/offers.ts';
 import { MemberAddArgs, MemberRemoveArgs, PartnerCreate, PartnerIdArgs, PartnerUpdateArgs } from './schemas/partners.ts';
@@ -24,7 +26,12 @@ export interface CommandSpec<S extends TSchema = TSchema> {
    * `undefined` means any partition will do (spread round-robin).
    * @param ids the id assigned before dispatch (`assignsId`) and the caller's user id, when there are.
    */
-  partitionKey(args: Static<S>, ids: AssignedIds): string | undefined;
+  partitionKey(args: Static<S>, ids: AssignedIds, lookups: CommandLookups): string | undefined;
+  /**
+   * Checks that need no mutable data, run on the front before dispatch (e.g. a booking's QR token).
+   * @throws Problem to refuse the command.
+   */
+  precheck?(args: Static<S>, lookups: CommandLookups): void;
   /** True for a command that creates a resource with a string id: the front assigns it (UUIDv7) before dispatch. */
   readonly assignsId?: boolean;
   /** Who may send it (checked on the front thread before dispatch; see core/auth/access.ts). */
@@ -44,6 +51,17 @@ export interface AssignedIds {
   caller?: string | undefined;
 }
 
+/** Immutable facts the front reads from the store to route and pre-check commands. */
+export interface CommandLookups {
+  /** The offer of booking `id` (it never changes), or undefined for an unknown booking. */
+  bookingOffer(id: string): string | undefined;
+  /** True when `token` is the QR token of booking `id` at offer `offerId` (core/auth/booking-qr.ts). */
+  qrMatches(token: string, id: string, offerId: string): boolean;
+}
+
+/** Lookups that know nothing: for tools that send no booking command (seeds). */
+export const NO_LOOKUPS: CommandLookups = { bookingOffer: () => undefined, qrMatches: () => false };
+
 function spec<S extends TSchema>(s: CommandSpec<S>): CommandSpec<S> {
   return s;
 }
@@ -60,6 +78,11 @@ const establishmentKey = (id: string): string => `establishment:${id}`;
 export const offerKey = (id: string): string => `offer:${id}`;
 /** The id a command with `assignsId` was given (the bus always sets it for those). */
 const assigned = (ids: AssignedIds): string => ids.newId as string;
+/** Every command on a booking runs on its offer's partition, with the quota counter. */
+const bookingKey = (id: string, lookups: CommandLookups): string => {
+  const offer = lookups.bookingOffer(id);
+  return offer === undefined ? `booking:${id}` : offerKey(offer);
+};
 /** A command on the caller's own account (or any, for an admin). */
 const ownAccount = { self: (a: { id: string }) => a.id };
 
@@ -179,6 +202,47 @@ export const commands = {
     partitionKey: (_a, ids) => userKey(ids.caller ?? ''),
     access: 'user',
   }),
+  'bookings.create': spec({
+    name: 'bookings.create',
+    summary: 'Book a slot of an offer active now; never over its quota or the per-user limit.',
+    args: BookingCreate,
+    partitionKey: (a) => offerKey(a.offer_id),
+    assignsId: true,
+    access: 'user',
+  }),
+  'bookings.confirm': spec({
+    name: 'bookings.confirm',
+    summary: 'Confirm a PENDING booking (partner staff or admin).',
+    args: BookingRef,
+    partitionKey: (a, _ids, lookups) => bookingKey(a.id, lookups),
+    access: 'user',
+  }),
+  'bookings.check_in': spec({
+    name: 'bookings.check_in',
+    summary: 'Check a CONFIRMED booking in with its QR token (partner staff or admin); a wrong token is a 422.',
+    args: CheckInArgs,
+    partitionKey: (a, _ids, lookups) => bookingKey(a.id, lookups),
+    precheck(a, lookups) {
+      const offer = lookups.bookingOffer(a.id);
+      if (offer !== undefined && !lookups.qrMatches(a.qr_code, a.id, offer))
+        throw new Problem(422, 'wrong-qr-code', 'Wrong QR code', 'This QR code is not the one of this booking.');
+    },
+    access: 'user',
+  }),
+  'bookings.cancel': spec({
+    name: 'bookings.cancel',
+    summary: 'Cancel a PENDING or CONFIRMED booking, releasing its slot (booker, partner staff or admin).',
+    args: BookingRef,
+    partitionKey: (a, _ids, lookups) => bookingKey(a.id, lookups),
+    access: 'user',
+  }),
+  'bookings.expire': spec({
+    name: 'bookings.expire',
+    summary: 'Settle a booking past its deadline: PENDING → EXPIRED, CONFIRMED → NO_SHOW (the server\'s timer).',
+    args: BookingRef,
+    partitionKey: (a, _ids, lookups) => bookingKey(a.id, lookups),
+    access: 'server',
+  }),
   'users.set_role': spec({
     name: 'users.set_role',
     summary: 'Make or unmake an admin (admin listener only).',
@@ -242,6 +306,8 @@ export function isCommandName(name: string): name is CommandName {
 /** A change worth telling subscribers about, e.g. `{topic: 'areas', event: 'area.created', data: area}`. */
 export interface DomainEvent {
   topic: string;
+  /** For a per-account topic (`me.bookings`): the account whose subscribers get it. */
+  scope?: string;
   event: string;
   data: unknown;
 }

@@ -14,12 +14,14 @@ import { Router, type Lifecycle, type RouteDef } from './router.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { bookingRoutes } from './routes/bookings.ts';
 import { establishmentRoutes } from './routes/establishments.ts';
 import { favoriteRoutes } from './routes/favorites.ts';
 import { meRoutes } from './routes/me.ts';
 import { offerRoutes } from './routes/offers.ts';
 import { partnerRoutes } from './routes/partners.ts';
 import { openApiRoute } from './routes/openapi.ts';
+import { bookingTopicKey } from './ws/booking-topics.ts';
 import { wsBehavior, type SocketData } from './ws/socket.ts';
 
 /** uSockets LIBUS_LISTEN_EXCLUSIVE_PORT. */
@@ -103,12 +105,13 @@ export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth): Promise
   app.ws<SocketData>('/ws', wsBehavior({
     app, bus: d.bus, log: d.log, lifecycle: d.lifecycle, stats: d.ws, gate: auth.gate, chunked: o.chunked,
     maxPayload: o.bodyLimit, maxBackpressure: o.wsMaxBackpressure, idleTimeout: o.wsIdleTimeout,
+    bookingTopicKey: (topic, caller) => bookingTopicKey(topic, caller, d.store, d.reads.bookings),
     isActiveNow: (id) => { const s = d.reads.offers.summaryOf(id); return s !== undefined && isActiveAt(s, Date.now()); },
   }));
   const routes = [
     ...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads.areas), ...authRoutes(auth.accounts), ...meRoutes(d.bus, auth.accounts),
     ...partnerRoutes(d.bus, d.reads, d.store), ...establishmentRoutes(d.bus, d.reads, d.store), ...offerRoutes(d.bus, d.reads.offers),
-    ...favoriteRoutes(d.bus, d.reads.offers, d.store),
+    ...favoriteRoutes(d.bus, d.reads.offers, d.store), ...bookingRoutes(d.bus, d.reads.bookings, d.store),
   ];
   return serve(app, routes, o.host, o.port, { ...d, bodyLimit: o.bodyLimit, chunked: o.chunked, version: o.version, gate: auth.gate });
 }

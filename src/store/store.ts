@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { Area } from '../core/schemas/areas.ts';
+import type { BookingRecord } from '../core/schemas/bookings.ts';
 import type { Establishment } from '../core/schemas/establishments.ts';
 import type { OfferRecord } from '../core/schemas/offers.ts';
 import type { MemberRecord, MemberRole, Partner } from '../core/schemas/partners.ts';
@@ -39,6 +40,12 @@ import type { UserRecord } from '../core/schemas/users.ts';
  * | favorites         | [user_id, offer_id]       | added_at (epoch ms)        |
  * | favorites_by_time | [user_id, added_at, offer_id] | null (index)           |
  * | favorites_by_offer | [offer_id, user_id]      | null (index)               |
+ * | bookings          | id (UUIDv7)               | BookingRecord              |
+ * | bookings_by_user  | [user_id, id]             | null (index)               |
+ * | bookings_by_partner | [partner_id, id]        | null (index)               |
+ * | bookings_by_offer | [offer_id, id]            | null (index)               |
+ * | booking_deadlines | [deadline ms, id]         | offer id (timer index)     |
+ * | booking_slots     | [offer_id, user_id]       | slots the user holds on the offer |
  *
  * Durability: the environment keeps lmdb-js defaults `noSync: false`, `noMetaSync: false`,
  * `overlappingSync: true` (Linux default). A commit promise resolves once the transaction is
@@ -72,6 +79,12 @@ export interface Store {
   favorites: Database<number, [string, string]>;
   favoritesByTime: Database<null, [string, number, string]>;
   favoritesByOffer: Database<null, [string, string]>;
+  bookings: Database<BookingRecord, string>;
+  bookingsByUser: Database<null, [string, string]>;
+  bookingsByPartner: Database<null, [string, string]>;
+  bookingsByOffer: Database<null, [string, string]>;
+  bookingDeadlines: Database<string, [number, string]>;
+  bookingSlots: Database<number, [string, string]>;
 }
 
 /** Facets of `offer_facets`: `p` partner id, `e` establishment id, `a` area id. */
@@ -125,5 +138,11 @@ export function openStore(dataDir: string): Store {
     favorites: env.openDB({ name: 'favorites' }),
     favoritesByTime: env.openDB({ name: 'favorites_by_time' }),
     favoritesByOffer: env.openDB({ name: 'favorites_by_offer' }),
+    bookings: env.openDB({ name: 'bookings' }),
+    bookingsByUser: env.openDB({ name: 'bookings_by_user' }),
+    bookingsByPartner: env.openDB({ name: 'bookings_by_partner' }),
+    bookingsByOffer: env.openDB({ name: 'bookings_by_offer' }),
+    bookingDeadlines: env.openDB({ name: 'booking_deadlines' }),
+    bookingSlots: env.openDB({ name: 'booking_slots' }),
   };
 }

@@ -2,7 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { v7 as uuidv7 } from 'uuid';
 import { checkAccess } from '../core/auth/access.ts';
 import type { Caller } from '../core/auth/claims.ts';
-import { commands, isCommandName, type CommandEnvelope, type CommandSpec, type CommandName, type CommandOutcome, type DomainEvent } from '../core/commands.ts';
+import { commands, isCommandName, NO_LOOKUPS, type CommandLookups, type CommandEnvelope, type CommandSpec, type CommandName, type CommandOutcome, type DomainEvent } from '../core/commands.ts';
 import { CommandBatcher } from './batcher.ts';
 import { Problem, problems } from '../core/errors.ts';
 import { bodyValidator, type Validator } from '../core/validate.ts';
@@ -42,8 +42,11 @@ export class CommandBus {
 
   private readonly batcher: CommandBatcher;
 
-  /** @param maxBatch commands per actor task (see CommandBatcher). */
-  constructor(private readonly partitions: Partitions, maxBatch = 256) {
+  /**
+   * @param lookups immutable facts read from the store to route and pre-check commands (booking → offer, QR tokens).
+   * @param maxBatch commands per actor task (see CommandBatcher).
+   */
+  constructor(private readonly partitions: Partitions, private readonly lookups: CommandLookups = NO_LOOKUPS, maxBatch = 256) {
     this.batcher = new CommandBatcher(partitions, maxBatch);
   }
 
@@ -71,7 +74,8 @@ export class CommandBus {
     const spec = commands[name] as unknown as CommandSpec<TSchema>;
     checkAccess(spec.access, valid, meta.caller, meta.fromServer === true);
     const ids = { newId: spec.assignsId === true ? uuidv7() : undefined, caller: meta.caller?.id };
-    const key = spec.partitionKey(valid, ids)
+    spec.precheck?.(valid, this.lookups);
+    const key = spec.partitionKey(valid, ids, this.lookups)
       ?? (meta.idempotencyKey === undefined ? undefined : `idem:${meta.principal}:${meta.idempotencyKey}`);
     const envelope: CommandEnvelope = { name: name as CommandName, args: valid, principal: meta.principal };
     if (meta.idempotencyKey !== undefined) envelope.idempotencyKey = meta.idempotencyKey;

@@ -1,6 +1,8 @@
 import { Piscina } from 'piscina';
 import { partitionOf } from '../core/partitioner.ts';
 import type { ActorData } from './actor.ts';
+import { BOOKING_DEFAULTS } from '../core/schemas/bookings.ts';
+import type { BookingRules } from './handlers/types.ts';
 
 /** Settings of the partition actors. */
 export interface PartitionOptions {
@@ -14,6 +16,8 @@ export interface PartitionOptions {
   maxQueue: number;
   /** Period of the idempotency-record sweep on partition 0, ms (0 disables). */
   sweepEveryMs: number;
+  /** Booking deadlines; default BOOKING_DEFAULTS (15 min hold, 24 h after confirmation). */
+  bookingRules?: BookingRules;
 }
 
 /** Thrown by `Partitions.run` when the partition's queue is full (map it to 503). */
@@ -32,7 +36,7 @@ export class Partitions {
   constructor(readonly options: PartitionOptions) {
     const filename = new URL('./actor.ts', import.meta.url).href;
     this.pools = Array.from({ length: options.count }, (_, partition) => {
-      const workerData: ActorData = { dataDir: options.dataDir, partition, sweepEveryMs: options.sweepEveryMs };
+      const workerData: ActorData = { dataDir: options.dataDir, partition, sweepEveryMs: options.sweepEveryMs, bookingRules: options.bookingRules ?? BOOKING_DEFAULTS };
       return new Piscina({
         filename,
         name: 'default',

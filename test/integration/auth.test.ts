@@ -306,13 +306,14 @@ describe('/me', () => {
     const x = JSON.parse(text) as {
       exported_at: string; user: UserJson & { updated_at: string }; password: { algorithm: string };
       sessions: { id: string; created_at: string; revoked_at: string | null; refresh_tokens: { issued_at: string; used_at: string | null }[] }[];
-      idempotency_keys: { key: string; created_at: string }[]; memberships: unknown[]; favorites: unknown[];
+      idempotency_keys: { key: string; created_at: string }[]; memberships: unknown[]; favorites: unknown[]; bookings: unknown[];
     };
     const { memberships, ...current } = await expectJson<UserJson & { memberships: unknown[] }>(await me(a.access_token), 200);
     const { updated_at, ...profile } = x.user;
     assert.deepEqual(profile, current);
     assert.deepEqual(x.memberships, memberships);
     assert.deepEqual(x.favorites, []);
+    assert.deepEqual(x.bookings, []);
     assert.equal(current.last_name, 'Exported');
     assert.match(updated_at, ISO_MS);
     assert.match(x.exported_at, ISO_MS);

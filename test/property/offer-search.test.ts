@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { passes, summarize, type OfferFilter } from '../../src/core/search/filter.ts';
 import { distanceM } from '../../src/core/search/geo.ts';
 import { matchesQuery, parseQuery, wordSet, type TextQuery } from '../../src/core/search/text.ts';
+import { BOOKING_DEFAULTS } from '../../src/core/schemas/bookings.ts';
 import type { OfferRecord } from '../../src/core/schemas/offers.ts';
 import { searchOffers, type OfferSearch, type SearchHit } from '../../src/store/offer-search.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
@@ -93,11 +94,11 @@ function build(cat: Infer<typeof arbCatalogue>): World {
     store.users.put(USER, { id: USER, email: 'p@x.org', first_name: 'Pat', last_name: 'Lee', phone: null, role: 'user', identity_status: 'unverified',
       created_at: '', updated_at: '', password_hash: '' });
     for (const area of [1, 2]) store.areas.put(area, { id: area, name: `a${area}`, type: 'city', created_at: '', updated_at: '' });
-    createPartner(store, { name: 'P', category: 'BAR' }, T0, { caller: USER, newId: w.partnerId });
+    createPartner(store, { name: 'P', category: 'BAR' }, T0, { caller: USER, newId: w.partnerId, rules: BOOKING_DEFAULTS });
     cat.places.forEach((p: Infer<typeof arbCatalogue>['places'][number], i: number) => {
       const id = uuid(10 + i);
       createEstablishment(store, { partner_id: w.partnerId, name: `E${i}`, address: { street: 's', city: 'c', postal_code: '1', country: 'FR' },
-        location: p.at, timezone: p.zone, ...(p.area === undefined ? {} : { area_id: p.area }) }, T0, { caller: USER, newId: id });
+        location: p.at, timezone: p.zone, ...(p.area === undefined ? {} : { area_id: p.area }) }, T0, { caller: USER, newId: id, rules: BOOKING_DEFAULTS });
       w.establishments.push(id);
     });
     for (const o of cat.offers) add(w, o);
@@ -110,7 +111,7 @@ function add(w: World, o: Infer<typeof arbOffer>): void {
     establishment_id: w.establishments[o.est % w.establishments.length] as string, title: o.title, description: o.description,
     category: o.category, discount: o.discount, valid_from: new Date(T0 + o.fromH * 3600_000).toISOString(),
     valid_until: new Date(T0 + (o.fromH + o.lenH) * 3600_000).toISOString(), schedule: o.schedule, is_active: o.is_active,
-  }, w.now, { caller: USER, newId: uuid(w.next++) });
+  }, w.now, { caller: USER, newId: uuid(w.next++), rules: BOOKING_DEFAULTS });
 }
 
 function toSearch(w: World, q: Infer<typeof arbQuery>): OfferSearch {
@@ -176,8 +177,8 @@ test('updates and deletes keep the indexes exact (title, words, validity)', () =
       for (const [pick, title, remove] of changes) {
         const id = ids[pick % Math.max(1, ids.length)];
         if (id === undefined || !w.store.offers.doesExist(id)) continue;
-        if (remove) deleteOffer(w.store, { id }, w.now, { caller: USER, newId: undefined });
-        else updateOffer(w.store, { id, patch: { title } }, w.now, { caller: USER, newId: undefined });
+        if (remove) deleteOffer(w.store, { id }, w.now, { caller: USER, newId: undefined, rules: BOOKING_DEFAULTS });
+        else updateOffer(w.store, { id, patch: { title } }, w.now, { caller: USER, newId: undefined, rules: BOOKING_DEFAULTS });
       }
     });
     const s = toSearch(w, q);
@@ -199,7 +200,7 @@ test('a cursor stays correct while offers are created and deleted between pages'
       for (const n of removed) {
         const id = ids[n % Math.max(1, ids.length)];
         if (id === undefined || gone.has(id)) continue;
-        deleteOffer(w.store, { id }, w.now, { caller: USER, newId: undefined });
+        deleteOffer(w.store, { id }, w.now, { caller: USER, newId: undefined, rules: BOOKING_DEFAULTS });
         gone.add(id);
       }
       for (const o of added) add(w, o);

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Timestamp, Uuid } from './common.ts';
+import { Booking } from './bookings.ts';
 import { Membership } from './partners.ts';
 import { User } from './users.ts';
 
@@ -14,6 +15,7 @@ export const UserExport = Type.Object(
     exported_at: Timestamp('When this export was made (UTC).'),
     user: Type.Object({ ...User.properties, updated_at: Timestamp('Last change of the profile (UTC).') }, { additionalProperties: false }),
     memberships: Type.Array(Membership),
+    bookings: Type.Array(Booking, { description: 'The caller\'s bookings, newest first (`qr_code` withheld: see GET /bookings/{id}).' }),
     favorites: Type.Array(Type.Object({ offer_id: Uuid('Offer id.'), added_at: Timestamp('When it was added (UTC).') })),
     password: Type.Object({
       algorithm: Type.String({ description: 'Hash function and its parameters (the hash itself is withheld).' }),

@@ -9,6 +9,7 @@ import { toUser, type LoginRequest, type RegisterRequest, type TokenPair, type U
 import { membershipsOf, prefixRange, sessionsOf, tokensOf } from '../../store/accounts.ts';
 import { favoritesPage } from '../../store/catalog-reads.ts';
 import { CATALOG_LIMITS } from '../../core/schemas/common.ts';
+import { bookingView } from '../../core/schemas/bookings.ts';
 import type { Store } from '../../store/store.ts';
 import type { CommandBus, CommandMeta } from '../../workers/command-bus.ts';
 import { ipKey } from './client-ip.ts';
@@ -110,6 +111,8 @@ export class Accounts {
       exported_at: iso(Date.now()),
       user: { ...toUser(user), updated_at: user.updated_at },
       memberships: membershipsOf(store, user.id),
+      bookings: [...store.bookingsByUser.getKeys({ start: [user.id, '\uffff'], end: [user.id], reverse: true })]
+        .flatMap(([, id]) => { const b = store.bookings.get(id); return b === undefined ? [] : [bookingView(b, null)]; }),
       favorites: favoritesPage(store, user.id, undefined, CATALOG_LIMITS.favorites).map(([offerId, at]) => ({ offer_id: offerId, added_at: iso(at) })),
       password: { algorithm: hashAlgorithm(user.password_hash) },
       sessions: sessionsOf(store, user.id).map((s) => ({

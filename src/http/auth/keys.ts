@@ -1,6 +1,5 @@
-import { createPrivateKey, createPublicKey, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
+import { storedSecret } from './stored-secret.ts';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { ConfigError, type Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
@@ -44,30 +43,6 @@ async function tokenKey(alg: TokenAlg, key: KeyObject, verifier: KeyObject = key
 }
 
 /**
- * The HS256 secret used when JWT_SECRET is unset outside production: read from DATA_DIR/jwt-secret,
- * or generated there (256 random bits, mode 0600) on first start. Logs a warning either way.
- * Sync fs: call at start only.
- * @throws ConfigError when the file holds fewer than 32 bytes.
- */
-function devSecret(dataDir: string, log: Logger): string {
-  const path = join(dataDir, DEV_SECRET_FILE);
-  let secret: string;
-  try {
-    secret = readFileSync(path, 'utf8').trim();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    mkdirSync(dataDir, { recursive: true });
-    secret = randomBytes(32).toString('base64url');
-    writeFileSync(path, secret, { mode: 0o600, flag: 'wx' });
-  }
-  // An empty or cut file (a crash between create and write, a `touch`) must not become a guessable key.
-  if (Buffer.byteLength(secret) < 32)
-    throw new ConfigError(`Invalid configuration:\n  ${path} holds ${Buffer.byteLength(secret)} bytes, not a secret of at least 32: delete it to generate a new one (every token signed with it stops working), or set JWT_SECRET.`);
-  log.warn({ path }, 'JWT_SECRET is not set: access tokens are signed with a generated secret kept in DATA_DIR; set JWT_SECRET (NODE_ENV=production refuses to start without it)');
-  return secret;
-}
-
-/**
  * Builds the key ring from the configuration: EdDSA with JWT_PRIVATE_KEY when set, else HS256 with
  * JWT_SECRET (or the development secret); JWT_SECRET beside a private key, JWT_PREVIOUS_SECRET and
  * JWT_PREVIOUS_PUBLIC_KEY only verify, so tokens signed before a rotation stay valid until they expire.
@@ -83,7 +58,7 @@ export async function loadKeyRing(c: Config, log: Logger): Promise<KeyRing> {
     verifiers.push({ ...signer, key: pub });
     if (c.JWT_SECRET !== undefined) verifiers.push(await tokenKey('HS256', createSecretKey(Buffer.from(c.JWT_SECRET))));
   } else {
-    signer = await tokenKey('HS256', createSecretKey(Buffer.from(c.JWT_SECRET ?? devSecret(c.DATA_DIR, log))));
+    signer = await tokenKey('HS256', createSecretKey(Buffer.from(c.JWT_SECRET ?? storedSecret(c.DATA_DIR, DEV_SECRET_FILE, 'JWT_SECRET', 'access tokens', log))));
     verifiers.push(signer);
   }
   if (c.JWT_PREVIOUS_SECRET !== undefined) verifiers.push(await tokenKey('HS256', createSecretKey(Buffer.from(c.JWT_PREVIOUS_SECRET))));

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../../core/commands.ts';
 import type { Store } from '../../store/store.ts';
 import { AreaReads } from './areas.ts';
+import { BookingReads } from './bookings.ts';
 import { OfferReads } from './offers.ts';
 import { ResourceCache, sumStats, type CacheStats } from './resource-cache.ts';
 
@@ -20,13 +21,16 @@ export class ReadSide {
   readonly offers: OfferReads;
   readonly partners: ResourceCache<string>;
   readonly establishments: ResourceCache<string>;
+  readonly bookings: BookingReads;
   private readonly byTopic: Map<string, (e: DomainEvent) => void>;
 
   /**
    * @param cacheMax entries of each resource's item cache (CACHE_MAX).
    * @param pageBytes byte budget of the area page cache (PAGE_CACHE_BYTES).
+   * @param qrKey HMAC key of booking QR tokens (QR_SECRET).
    */
-  constructor(store: Store, cacheMax: number, pageBytes: number) {
+  constructor(store: Store, cacheMax: number, pageBytes: number, qrKey: Buffer) {
+    this.bookings = new BookingReads(store, qrKey);
     this.areas = new AreaReads(store, cacheMax, pageBytes);
     this.offers = new OfferReads(store, cacheMax);
     this.partners = new ResourceCache(cacheMax, (id) => store.partners.get(id));

@@ -11,6 +11,8 @@ import type { Lifecycle } from '../router.ts';
 import { authenticatedUpgrade, frameMeta, type SocketIdentity } from './auth.ts';
 import { decodeFrame, encodeFrame, frameIdOf, type ClientFrame, type Encoding } from './frames.ts';
 import { NEARBY_PREFIX, NearbyIndex } from './nearby.ts';
+import { isBookingTopic } from './booking-topics.ts';
+import type { Caller } from '../../core/auth/claims.ts';
 import type { LatLng } from '../../core/search/geo.ts';
 
 /** Per-socket state; its identity (client IP, access token) scopes commands and their rate limit. */
@@ -21,6 +23,8 @@ export interface SocketData extends SocketIdentity {
   topics: Set<string>;
   /** Encoding of this socket's `offers.nearby:*` events (the one its subscribe frames used). */
   nearbyEncoding?: Encoding;
+  /** Pub/sub keys of the booking topics it follows, by topic name (`me.bookings` is keyed per account). */
+  bookingKeys?: Map<string, string>;
 }
 
 /** Topics anyone may subscribe to. */
@@ -48,6 +52,8 @@ export interface WsDeps {
   stats: WsStats;
   /** True when offer `id` is active now (API.md, "Offers"): only those reach `offers.nearby:*` subscribers. */
   isActiveNow(id: string): boolean;
+  /** The pub/sub key of a booking topic for `caller` (ws/booking-topics.ts). @throws Problem 401/403/404. */
+  bookingTopicKey(topic: string, caller: Caller | undefined): string;
   /** The HTTP front's CHUNKED_BODIES, for the framing check of the upgrade request. */
   chunked: ChunkedBodies;
 }
@@ -81,8 +87,9 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
   d.bus.onEvent((e: DomainEvent) => {
     if (e.topic === 'offers' && e.event === 'offer.created') deliverNearby(e);
     const frame = { topic: e.topic, event: e.event, data: e.data };
+    const key = e.scope === undefined ? e.topic : `${e.topic}#${e.scope}`;
     for (const enc of ['json', 'msgpack'] as const) {
-      const t = wireTopic(e.topic, enc);
+      const t = wireTopic(key, enc);
       const subs = subscribers.get(t);
       if (subs === undefined || subs.size === 0) continue;
       d.app.publish(t, encodeFrame(frame, enc), enc === 'msgpack');
@@ -126,14 +133,30 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
           ws.getUserData().nearbyEncoding = enc;
           return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
         }
+        if (isBookingTopic(f.topic)) {
+          const data = ws.getUserData();
+          frameMeta(d.gate, data, undefined).then((meta) => d.bookingTopicKey(f.topic, meta.caller)).then(
+            (key) => {
+              if (data.closed) return;
+              (data.bookingKeys ??= new Map()).set(f.topic, key);
+              ws.cork(() => { subscribe(ws, wireTopic(key, enc)); send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc); });
+            },
+            (err) => { if (!data.closed) ws.cork(() => fail(ws, f.id, err, enc)); },
+          );
+          return;
+        }
         if (!PUBLIC_TOPICS.has(f.topic)) throw problems.notFound(`Unknown topic ${JSON.stringify(f.topic)}.`);
         subscribe(ws, wireTopic(f.topic, enc));
         return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
-      case 'unsubscribe':
+      case 'unsubscribe': {
         nearby.remove(ws, f.topic);
-        unsubscribe(ws, wireTopic(f.topic, 'json'));
-        unsubscribe(ws, wireTopic(f.topic, 'msgpack'));
+        const keys = ws.getUserData().bookingKeys;
+        const key = keys?.get(f.topic) ?? f.topic;
+        keys?.delete(f.topic);
+        unsubscribe(ws, wireTopic(key, 'json'));
+        unsubscribe(ws, wireTopic(key, 'msgpack'));
         return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
+      }
       case 'auth': {
         const data = ws.getUserData();
         const id = f.id ?? null;

@@ -1,6 +1,7 @@
 import type { CommandArgs, CommandName } from '../../core/commands.ts';
 import type { Store } from '../../store/store.ts';
 import { createArea, deleteArea, updateArea } from './areas.ts';
+import { cancelBooking, checkInBooking, confirmBooking, createBooking, expireBooking } from './bookings.ts';
 import { createEstablishment, deleteEstablishment, updateEstablishment } from './establishments.ts';
 import { addFavorite, removeFavorite } from './favorites.ts';
 import { addMember, removeMember } from './members.ts';
@@ -36,6 +37,11 @@ export const handlers: { [N in CommandName]: Handler<N> } = {
   'offers.delete': deleteOffer,
   'favorites.add': addFavorite,
   'favorites.remove': removeFavorite,
+  'bookings.create': createBooking,
+  'bookings.confirm': confirmBooking,
+  'bookings.check_in': checkInBooking,
+  'bookings.cancel': cancelBooking,
+  'bookings.expire': expireBooking,
   'users.set_role': setUserRole,
   'users.register': registerUser,
   'users.update': updateUser,

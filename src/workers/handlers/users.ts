@@ -4,6 +4,7 @@ import type { SessionGrant } from '../../core/schemas/sessions.ts';
 import { toUser, type UserDeleteArgs, type UserRoleArgs, type UserRecord, type UserRegisterArgs, type UserUpdateArgs } from '../../core/schemas/users.ts';
 import { prefixRange } from '../../store/accounts.ts';
 import type { Store } from '../../store/store.ts';
+import { anonymiseBookings } from './bookings.ts';
 import { removeFavoritesBy } from './favorites.ts';
 import { assertNotLastOwner } from './members.ts';
 import { eraseSessions, openFamily } from './sessions.ts';
@@ -56,7 +57,8 @@ export function setUserRole(store: Store, { id, role }: UserRoleArgs, now: numbe
 /**
  * `users.delete` (GDPR erasure): removes the account, its email (free to register again), its
  * sessions and refresh tokens, its team memberships, its favorites and the idempotency records it
- * owns. Access tokens already issued stop working because they name an account that no longer exists
+ * owns, and anonymises its bookings (kept for the partners' history with `user_id: null`). Access
+ * tokens already issued stop working because they name an account that no longer exists
  * (http/auth/gate.ts).
  * @throws Problem 404 unknown account; 409 `last-owner` while it is the last owner of a partner.
  */
@@ -69,9 +71,10 @@ export function deleteUser(store: Store, { id }: UserDeleteArgs): HandlerResult 
     store.memberships.remove([id, p]);
   }
   removeFavoritesBy(store, id);
+  const events = anonymiseBookings(store, id);
   store.users.remove(id);
   store.usersByEmail.remove(user.email);
   eraseSessions(store, id);
   for (const key of [...store.idempotency.getKeys(prefixRange(id))]) store.idempotency.remove(key);
-  return { value: null, events: [] };
+  return { value: null, events };
 }
