@@ -32,7 +32,7 @@ export interface WrkJob {
  * The `done` hook every script ends with: one `WRK_JSON {...}` line with the summary and the
  * 50/95/99th latency percentiles (µs) of the same histogram `--latency` prints.
  */
-const REPORT = `
+export const REPORT = `
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('WRK_JSON {"requests":%d,"duration_us":%d,"p50_us":%d,"p95_us":%d,"p99_us":%d,'
@@ -42,7 +42,7 @@ end
 `;
 
 /** Gives each wrk thread a number, the global `tid` (from 1) of its Lua state. */
-const THREADS = `
+export const THREADS = `
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -55,6 +55,25 @@ end
  * string per request in Lua costs wrk about a third of its throughput on this machine.
  */
 const BY_ID_POOL = 200_000;
+
+/**
+ * A script whose threads format `POOL` (= BY_ID_POOL) requests at start into `reqs` (Lua code
+ * `fill`, run in `init` after seeding `math.random` per thread) and then cycle through them.
+ */
+export function pooled(fill: string): string {
+  return `${THREADS}
+local POOL = ${BY_ID_POOL}
+local reqs = {}
+local i = 0
+function init(args)
+  math.randomseed(os.time() * 1000 + tid)${fill}
+end
+function request()
+  i = i % POOL + 1
+  return reqs[i]
+end
+${REPORT}`;
+}
 
 /** Scripts of the scenarios, by name. */
 export interface WrkScripts {
@@ -72,20 +91,10 @@ export interface WrkScripts {
  * @param runId tag that makes POSTed names unique across runs.
  */
 export function writeScripts(dir: string, idsFile: string, runId: string): WrkScripts {
-  const byId = `${THREADS}
-local reqs = {}
-local i = 0
-function init(args)
-  math.randomseed(os.time() * 1000 + tid)
+  const byId = pooled(`
   local ids = {}
   for line in io.lines(${JSON.stringify(idsFile)}) do ids[#ids + 1] = line end
-  for k = 1, ${BY_ID_POOL} do reqs[k] = wrk.format("GET", "/areas/" .. ids[math.random(#ids)]) end
-end
-function request()
-  i = i % ${BY_ID_POOL} + 1
-  return reqs[i]
-end
-${REPORT}`;
+  for k = 1, POOL do reqs[k] = wrk.format("GET", "/areas/" .. ids[math.random(#ids)]) end`);
   const post = `${THREADS}
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"

