@@ -16,7 +16,7 @@ export const ConfigSchema = Type.Object({
   CACHE_MAX: Type.Integer({ minimum: 1, maximum: 100_000_000, default: 200_000, description: 'Entries in the LRU read cache.' }),
   PAGE_CACHE_BYTES: Type.Integer({ minimum: 0, default: 64 * 1024 * 1024, description: 'Bytes of encoded collection pages kept in the page cache.' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest request body or WebSocket frame, bytes.' }),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'pino log level (silent mutes the log).' }),
   ACTOR_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 4096, default: 16, description: 'Command batches in flight per partition actor.' }),
   ACTOR_MAX_QUEUE: Type.Integer({ minimum: 1, default: 1_000, description: 'Queued command batches (up to 256 commands each) per partition before 503.' }),
   WS_MAX_BACKPRESSURE: Type.Integer({ minimum: 1024, default: 1024 * 1024, description: 'Bytes buffered for one WebSocket before it is closed (1013).' }),
