@@ -67,30 +67,30 @@ function copiedFiles(): Record<string, string> {
 }
 
 /**
- * Writes into `outDir` (emptied first): `sortie.mjs` (src/sea/entry.ts), `actor.mjs` (the partition
- * actor), their shared `chunk-*.mjs`, piscina's own `worker.js`, the addons, `cities.pbf`, and a
- * `package.json` making `.js` CommonJS whatever folder above says.
+ * Writes into `outDir` (emptied first): `sortie.js` (src/sea/entry.ts), `actor.js` (the partition
+ * actor), piscina's own `worker.js` (Piscina starts each thread on `worker.js` beside its code),
+ * their shared `chunk-*.js`, the addons, `cities.pbf`, and a `package.json` making `.js` ESM.
+ * One esbuild run with code splitting: piscina's worker and the actor share one copy of piscina
+ * (its `move()` marks results with a symbol of its own module), as they do under tsx.
  * @returns the names of the files written.
  */
 export async function bundleApp(outDir: string): Promise<string[]> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', legalComments: 'none', metafile: true } as const;
   const app = await build({
-    ...common,
-    entryPoints: { sortie: join(ROOT, 'src/sea/entry.ts'), actor: join(ROOT, 'src/workers/actor.ts') },
-    outdir: outDir, format: 'esm', splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunk-[hash]',
-    banner: { js: BANNER }, plugins: [seaShims],
+    entryPoints: {
+      sortie: join(ROOT, 'src/sea/entry.ts'),
+      actor: join(ROOT, 'src/workers/actor.ts'),
+      worker: join(dirname(require.resolve('piscina')), 'worker.js'),
+    },
+    outdir: outDir, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', chunkNames: 'chunk-[hash]',
+    banner: { js: BANNER }, plugins: [seaShims], legalComments: 'none', logLevel: 'warning', metafile: true,
+    // Thread priorities (piscina's niceIncrement), unused: piscina ignores its absence.
+    external: ['@napi-rs/nice'],
   });
-  const worker = await build({
-    ...common,
-    // Piscina starts each thread on `worker.js` beside its own code; @napi-rs/nice (thread priorities, unused) stays out.
-    entryPoints: { worker: join(dirname(require.resolve('piscina')), 'worker.js') },
-    outdir: outDir, format: 'cjs', external: ['@napi-rs/nice'],
-  });
-  const files = [...Object.keys(app.metafile.outputs), ...Object.keys(worker.metafile.outputs)].map((p) => p.slice(p.lastIndexOf('/') + 1));
+  const files = Object.keys(app.metafile.outputs).map((p) => p.slice(p.lastIndexOf('/') + 1));
   for (const [name, from] of Object.entries(copiedFiles())) copyFileSync(from, join(outDir, name));
-  writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
+  writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
   return [...files, ...Object.keys(copiedFiles()), 'package.json'].sort();
 }
 

@@ -1,5 +1,5 @@
 /**
- * Entry bundle of the single executable (`sortie.mjs`, imported by src/sea/main.ts once extracted):
+ * Entry bundle of the single executable (`sortie.js`, imported by src/sea/main.ts once extracted):
  * no argument starts the server exactly as `npm start` does (src/main.ts); `sortie <command> [args]`
  * runs a tool of src/sea/commands.ts with the process arguments it would see under tsx; `--help`
  * prints the usage and the configuration. An unknown command prints the usage and exits 2.

@@ -12,4 +12,4 @@ export interface Manifest {
 export const MANIFEST_ASSET = 'manifest.json';
 
 /** The bundle the loader imports once the assets are extracted (src/sea/entry.ts). */
-export const ENTRY_FILE = 'sortie.mjs';
+export const ENTRY_FILE = 'sortie.js';
