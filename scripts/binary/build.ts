@@ -7,9 +7,9 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { inject } from 'postject';
 import pkg from '../../package.json' with { type: 'json' };
 import { MANIFEST_ASSET, type Manifest } from '../../src/sea/manifest.ts';
 import { bundleApp, bundleLoader } from './bundle.ts';
@@ -85,7 +85,8 @@ export async function buildBinary(): Promise<BuildResult> {
   const temp = `${BINARY}.tmp`;
   copyFileSync(process.execPath, temp);
   chmodSync(temp, 0o755);
-  await inject(temp, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+  // postject's CLI in a child process: its ELF library prints harmless "Can't find string offset" warnings, kept out of sight unless it fails.
+  await run(process.execPath, [createRequire(import.meta.url).resolve('postject/dist/cli.js'), temp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE]);
   renameSync(temp, BINARY);
   return done(false);
 }

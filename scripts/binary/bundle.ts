@@ -32,6 +32,10 @@ const IMPORTERS: Readonly<Record<string, RegExp>> = {
 const seaShims: Plugin = {
   name: 'sea-shims',
   setup(b) {
+    // ordered-binary (lmdb's key codec) reads its module-level `position` from a direct eval; scope
+    // hoisting renames that variable (lmdb has its own `position`) and key ranges then never end.
+    // Its CommonJS build is bundled inside a function of its own, where no name changes.
+    b.onResolve({ filter: /^ordered-binary$/ }, () => ({ path: require.resolve('ordered-binary') }));
     b.onResolve({ filter: /^(uWebSockets\.js|node-gyp-build-optional-packages|msgpackr-extract|\.\/actor-url\.ts)$/ }, (args) => {
       if (!(IMPORTERS[args.path] as RegExp).test(args.importer))
         return { errors: [{ text: `${args.path} imported by ${args.importer}: no single-executable shim for that importer` }] };

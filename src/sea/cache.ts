@@ -9,7 +9,7 @@ import {
   renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Manifest } from './manifest.ts';
 
 /** Thrown when the cache directory cannot be written or its files cannot be executed; the message says what to do. */
@@ -42,7 +42,7 @@ export function extractAssets(base: string, manifest: Manifest, read: (name: str
   const dir = join(root, manifest.hash);
   try {
     if (!isComplete(dir, manifest)) {
-      mkdirSync(root, { recursive: true });
+      makeDir(root);
       const temp = mkdtempSync(join(root, `.${manifest.hash}-`));
       for (const name of Object.keys(manifest.files)) writeDurably(join(temp, name), read(name), name.endsWith('.node') ? 0o755 : 0o644);
       syncDir(temp);
@@ -65,6 +65,19 @@ export function extractAssets(base: string, manifest: Manifest, read: (name: str
   removeOtherBuilds(root, manifest.hash);
   checkExecutable(dir, manifest);
   return dir;
+}
+
+/** mkdir -p, except that the error of the last level is its own (a recursive mkdir says ENOENT on a read-only mount). */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      mkdirSync(dirname(dir), { recursive: true });
+      mkdirSync(dir);
+    } else if (code !== 'EEXIST') throw err;
+  }
 }
 
 /** True when `dir` holds every file of `manifest` with its size (a cheap check against truncation or tampering). */
