@@ -5,7 +5,7 @@
  * else `~/.cache`, else the temp dir.
  */
 import {
-  accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync,
+  accessSync, closeSync, constants, existsSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync,
   renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -33,49 +33,71 @@ export function cacheBase(env: NodeJS.ProcessEnv): string {
 /**
  * Returns the folder holding `manifest`'s files, extracting them first when that build is not
  * cached yet (into a temporary sibling, each file fsynced, then renamed: a folder named after a
- * build is always complete). Removes the folders of other builds. Uses sync fs calls: start-up only.
+ * build is always complete). Removes the folders of other builds. The cache holds code that runs,
+ * so `<base>/sortie` and the build's folder must be directories of this user that no one else may
+ * write (in a shared temp dir, another user could otherwise plant addons). Uses sync fs calls: start-up only.
  * @param read the bytes of one asset, by name.
- * @throws CacheError when the folder cannot be created or written, or lies on a `noexec` mount.
+ * @throws CacheError when the folder cannot be created or written, belongs to someone else or
+ *   others may write it, or lies on a `noexec` mount.
  */
 export function extractAssets(base: string, manifest: Manifest, read: (name: string) => Uint8Array): string {
   const root = join(base, 'sortie');
   const dir = join(root, manifest.hash);
+  writing(root, () => makeDir(root));
+  checkPrivate(root);
+  if (!isComplete(dir, manifest)) writing(root, () => extract(root, dir, manifest, read));
+  checkPrivate(dir);
+  removeOtherBuilds(root, manifest.hash);
+  checkExecutable(dir, manifest);
+  return dir;
+}
+
+/** Runs `write`, turning a file-system error into a CacheError naming `root`. */
+function writing(root: string, write: () => void): void {
   try {
-    if (!isComplete(dir, manifest)) {
-      makeDir(root);
-      const temp = mkdtempSync(join(root, `.${manifest.hash}-`));
-      for (const name of Object.keys(manifest.files)) writeDurably(join(temp, name), read(name), name.endsWith('.node') ? 0o755 : 0o644);
-      syncDir(temp);
-      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-      try {
-        renameSync(temp, dir);
-      } catch (err) {
-        // Another process started at the same time and renamed its copy first.
-        rmSync(temp, { recursive: true, force: true });
-        if (!isComplete(dir, manifest)) throw err;
-      }
-      syncDir(root);
-    }
+    write();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === undefined) throw err;
     throw new CacheError(`sortie: cannot write its cache directory ${root} (${code}): native addons and bundles are extracted there once per build. `
       + 'Set XDG_CACHE_HOME to a writable directory (the files go to $XDG_CACHE_HOME/sortie).');
   }
-  removeOtherBuilds(root, manifest.hash);
-  checkExecutable(dir, manifest);
-  return dir;
+}
+
+/** Writes the files of `manifest` into a temporary folder of `root`, then renames it to `dir`. */
+function extract(root: string, dir: string, manifest: Manifest, read: (name: string) => Uint8Array): void {
+  const temp = mkdtempSync(join(root, `.${manifest.hash}-`));
+  for (const name of Object.keys(manifest.files)) writeDurably(join(temp, name), read(name), name.endsWith('.node') ? 0o755 : 0o644);
+  syncDir(temp);
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  try {
+    renameSync(temp, dir);
+  } catch (err) {
+    // Another process started at the same time and renamed its copy first.
+    rmSync(temp, { recursive: true, force: true });
+    if (!isComplete(dir, manifest)) throw err;
+  }
+  syncDir(root);
+}
+
+/** @throws CacheError unless `path` is a directory (not a link) of this user that neither group nor others may write. */
+function checkPrivate(path: string): void {
+  const st = lstatSync(path);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0)
+    throw new CacheError(`sortie: its cache directory ${path} holds code that sortie runs, so it must be a directory of user ${uid ?? '?'} that no one else may write; `
+      + `it is ${st.isDirectory() ? `owned by user ${st.uid} with mode ${(st.mode & 0o777).toString(8)}` : 'not a directory'}. Remove it or set XDG_CACHE_HOME.`);
 }
 
 /** mkdir -p, except that the error of the last level is its own (a recursive mkdir says ENOENT on a read-only mount). */
 function makeDir(dir: string): void {
   try {
-    mkdirSync(dir);
+    mkdirSync(dir, { mode: 0o700 });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       mkdirSync(dirname(dir), { recursive: true });
-      mkdirSync(dir);
+      mkdirSync(dir, { mode: 0o700 });
     } else if (code !== 'EEXIST') throw err;
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -68,4 +68,18 @@ test('a base that is a file, not a folder, is a CacheError too', () => {
   const file = join(base, 'a-file');
   writeFileSync(file, '');
   assert.throws(() => extract('00000000000000e5', file), /cannot write its cache directory .*a-file\/sortie \(ENOTDIR\)/);
+});
+
+test('a cache folder that others may write, or a link, is refused: it holds code that runs', () => {
+  const shared = mkdtempSync(join(tmpdir(), 'sortie-sea-shared-'));
+  try {
+    mkdirSync(join(shared, 'sortie'));
+    chmodSync(join(shared, 'sortie'), 0o777);
+    assert.throws(() => extract('00000000000000f6', shared), /sortie: its cache directory .*\/sortie holds code that sortie runs.*mode 777/);
+    rmSync(join(shared, 'sortie'), { recursive: true });
+    symlinkSync(base, join(shared, 'sortie'));
+    assert.throws(() => extract('00000000000000f6', shared), /holds code that sortie runs.*not a directory/);
+  } finally {
+    rmSync(shared, { recursive: true, force: true });
+  }
 });
