@@ -8,7 +8,7 @@
  * writes the section "## Single executable" of bench/RESULTS.md.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,14 +35,24 @@ async function firstOk(port: number, child: Child, startedAt: number): Promise<n
   throw new Error(`${child.name}: no 200 within 30 s; see ${child.logFile}`);
 }
 
+/** One start's figures, ms: wall time from spawn to the first 200, and CPU time (all threads) used by then. */
+interface Start { wall: number; cpu: number }
+
+/** CPU time (user + system, every thread) that process `pid` has used, ms (Linux /proc; 10 ms ticks). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+}
+
 /** One start: spawn, time the first 200, stop with SIGTERM. */
-async function timeStart(name: string, command: string, args: string[], env: Record<string, string>): Promise<number> {
+async function timeStart(name: string, command: string, args: string[], env: Record<string, string>): Promise<Start> {
   const port = await freePort();
   const dataDir = temp('data');
   const startedAt = performance.now();
   const child = startChild(name, args, { ...env, PORT: String(port), HOST: '127.0.0.1', ADMIN_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, ROOT, join(dataDir, '..', `${name}.log`), command);
   try {
-    return await firstOk(port, child, startedAt);
+    const wall = await firstOk(port, child, startedAt);
+    return { wall, cpu: cpuMs(child.proc.pid as number) };
   } finally {
     await child.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -50,7 +60,10 @@ async function timeStart(name: string, command: string, args: string[], env: Rec
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const ms = (xs: number[]) => `${Math.round(median(xs))} ms (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))})`;
+const ms = (starts: Start[]) => {
+  const wall = starts.map((s) => s.wall);
+  return `${Math.round(median(wall))} ms (${Math.round(Math.min(...wall))}–${Math.round(Math.max(...wall))}); CPU ${Math.round(median(starts.map((s) => s.cpu)))} ms`;
+};
 
 rmSync(BINARY, { force: true });
 const build = await buildBinary();
@@ -66,14 +79,14 @@ const warmCache = temp('cache');
 await timeStart('warm-up', BINARY, [], { XDG_CACHE_HOME: warmCache, SCRYPT_COST_LOG2: '10' });
 const startLines: string[] = [];
 for (const [config, env] of Object.entries(CONFIGS)) {
-  const times = { warm: [] as number[], cold: [] as number[], npmStart: [] as number[] };
+  const times = { warm: [] as Start[], cold: [] as Start[], npmStart: [] as Start[] };
   for (let i = 0; i < REPEAT; i++) {
     const coldCache = temp('cache');
     times.cold.push(await timeStart('cold', BINARY, [], { ...env, XDG_CACHE_HOME: coldCache }));
     rmSync(coldCache, { recursive: true, force: true });
     times.warm.push(await timeStart('warm', BINARY, [], { ...env, XDG_CACHE_HOME: warmCache }));
     times.npmStart.push(await timeStart('npm-start', process.execPath, ['--import', 'tsx', 'src/main.ts'], env));
-    process.stdout.write(`${config}, round ${i + 1}: cold ${Math.round(times.cold.at(-1) as number)} ms, warm ${Math.round(times.warm.at(-1) as number)} ms, npm start ${Math.round(times.npmStart.at(-1) as number)} ms\n`);
+    process.stdout.write(`${config}, round ${i + 1}: cold ${ms(times.cold.slice(-1))}, warm ${ms(times.warm.slice(-1))}, npm start ${ms(times.npmStart.slice(-1))}\n`);
   }
   startLines.push(`| ${config} | ${ms(times.warm)} | ${ms(times.cold)} | ${ms(times.npmStart)} |`);
 }
@@ -99,7 +112,7 @@ const body = [
   'Command: `npm run bench:binary` (bench/binary.ts)',
   '',
   `- \`npm run build:binary\` from scratch: ${(build.ms / 1000).toFixed(1)} s; \`dist/sortie\`: ${(build.bytes / 1024 ** 2).toFixed(1)} MiB (${build.bytes.toLocaleString('en-US')} bytes), build ${build.hash}.`,
-  `- Spawn → first 200 on \`/health\` (fresh DATA_DIR each time, PARTITIONS = CPU count; median of ${REPEAT}, min, max); cold = a fresh cache, the assets extracted first:`,
+  `- Spawn → first 200 on \`/health\` (fresh DATA_DIR each time, PARTITIONS = CPU count): median wall time of ${REPEAT} (min–max), and the median CPU time all its threads used by then (less sensitive to other work on the machine); cold = a fresh cache, the assets extracted first:`,
   '',
   '| configuration | executable, warm cache | executable, cold cache | `npm start` (tsx) |',
   '|---|--:|--:|--:|',
