@@ -12,7 +12,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Manifest } from './manifest.ts';
 
-/** Thrown when the cache directory cannot be written or its files cannot be executed; the message says what to do. */
+/** Thrown when the cache directory cannot be written, is not private to this user, or its files cannot be executed; the message says what to do. */
 export class CacheError extends Error {}
 
 /** Temporary extraction folders older than this are left-overs of a killed process (ms). */
