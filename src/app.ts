@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import pkg from '../package.json' with { type: 'json' };
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { qrMatches } from './core/auth/booking-qr.ts';
@@ -15,7 +15,7 @@ import { CommandBus } from './workers/command-bus.ts';
 import { DeadlineTimer } from './workers/deadlines.ts';
 import { Partitions } from './workers/partitions.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = pkg;
 
 /** A running sortie: the public front, the admin listener, the partition actors and the store. */
 export interface RunningApp {
