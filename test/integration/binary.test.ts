@@ -80,7 +80,7 @@ describe('sortie single executable', { timeout: 120_000 }, () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const documented = [...readme.matchAll(/^\| `([A-Z0-9_]+)` \| [^|]+ \|/gm)].map((m) => m[1] as string);
     for (const name of new Set([...Object.keys(ConfigSchema.properties), ...documented])) assert.match(r.stdout, new RegExp(`^  ${name} \\(default: [^)]+\\)$`, 'm'), name);
-    for (const command of ['seed:cities', 'restore <backup> [--force]', '--version']) assert.ok(r.stdout.includes(command), command);
+    for (const command of ['seed:cities', 'seed:demo', 'restore <backup> [--force]', '--version']) assert.ok(r.stdout.includes(command), command);
   });
 
   it('an unknown command prints the usage and exits 2', async () => {
@@ -133,6 +133,12 @@ describe('sortie single executable', { timeout: 120_000 }, () => {
     const r = await runTool(['seed:cities'], envOf({ SEED_LIMIT: '300', DATA_DIR: join(home, 'seeded') }));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /seed:cities created 300, skipped 0, rejected 0 .*; 300 cities in store/);
+  });
+
+  it('seed:demo loads a demo catalogue with the texts inside the executable', async () => {
+    const r = await runTool(['seed:demo'], envOf({ DEMO_OFFERS: '60', DATA_DIR: join(home, 'demo') }));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /seed:demo created .* 60 offers/);
   });
 });
 
