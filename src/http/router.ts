@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { Caller } from '../core/auth/claims.ts';
@@ -7,6 +8,7 @@ import type { FrontMetrics } from '../metrics/front.ts';
 import type { RouteRecorder } from '../metrics/route-stats.ts';
 import type { Gate, GateHeaders } from './auth/gate.ts';
 import { isJsonType, parseJsonObject, readBody } from './body.ts';
+import { bodyStream, hasBody } from './body-stream.ts';
 import { internalError, problemReply, writeReply, type Reply } from './reply.ts';
 
 /** Lower-case request headers a handler may read after the synchronous part of the handler. */
@@ -34,6 +36,31 @@ export interface RequestContext {
   user?: Caller;
   /** Client address: the peer, or the `X-Forwarded-For` client when the peer is a trusted proxy (TRUST_PROXY). Read it before any `await`. */
   readonly ip: string;
+  /** What a `forward` route gets of the request, set before its handler runs; undefined on other routes. */
+  forward: ForwardedRequest | undefined;
+}
+
+/** The request as a `forward` route (a reverse proxy) sees it: everything, copied, and the body unread. */
+export interface ForwardedRequest {
+  /** Every request header as [lower-case name, value], in the order received. */
+  headers: [string, string][];
+  /** The TCP peer's address (before any TRUST_PROXY resolution). */
+  peer: string;
+  /** The body as it arrives (at most `BODY_LIMIT` bytes, else the stream fails with a 413 Problem); undefined when the request has none. */
+  body: Readable | undefined;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+/**
+ * An answer a `forward` route writes itself, progressively (a proxied response streamed back).
+ * `write` is called once, outside any uWS callback: it must cork its writes, end the response,
+ * and stop touching `res` once `forward.signal` is aborted.
+ */
+export interface StreamedReply {
+  readonly status: number;
+  /** @param extra headers to write after the status line (e.g. `RateLimit-*`). */
+  write(res: HttpResponse, extra: GateHeaders): void;
 }
 
 /** OpenAPI description of one operation (see http/openapi.ts). */
@@ -56,14 +83,21 @@ export interface OperationDoc {
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'del';
 export interface RouteDef {
-  method: Method;
+  /** `any`: every method (only with `forward`, whose handler reads `ctx.method`). */
+  method: Method | 'any';
   /** uWS pattern, e.g. `/areas/:id`. */
   pattern: string;
   /** Reads the whole body as a JSON object before the handler runs (Content-Type checked: 415 otherwise). */
   body?: boolean;
   /** Refused with 503 while the server is not serving (starting, stopping). */
   write?: boolean;
-  handler(ctx: RequestContext): Reply | Promise<Reply>;
+  /**
+   * Forwards the request elsewhere (a reverse proxy): `ctx.forward` holds every header, the peer and
+   * the unread body as a stream; `Authorization` is not checked (it is the upstream's), the request
+   * still counts in the client's anonymous rate-limit window; the handler may answer a StreamedReply.
+   */
+  forward?: boolean;
+  handler(ctx: RequestContext): Reply | StreamedReply | Promise<Reply | StreamedReply>;
   doc: OperationDoc;
 }
 
@@ -78,6 +112,7 @@ export interface RouteDef {
 class HttpContext implements RequestContext {
   body: Record<string, unknown> | undefined = undefined;
   user: Caller | undefined = undefined;
+  forward: ForwardedRequest | undefined = undefined;
   private resolvedIp: string | undefined = undefined;
   private kept: string[] | undefined = undefined;
 
@@ -111,6 +146,17 @@ class HttpContext implements RequestContext {
     const peer = Buffer.from(this.res.getRemoteAddressAsText()).toString();
     return (this.resolvedIp = this.gate === undefined ? peer : this.gate.clientIp(peer, this.header('x-forwarded-for')));
   }
+
+  /** Sets `forward` (call in the synchronous part of the handler): copies every header, starts reading the body. @throws Problem 413 */
+  keepForForward(res: HttpResponse, bodyLimit: number, signal: AbortSignal): void {
+    const req = this.req as HttpRequest;
+    const headers: [string, string][] = [];
+    req.forEach((k, v) => { headers.push([k, v]); });
+    const peer = Buffer.from(res.getRemoteAddressAsText()).toString();
+    const body = hasBody(req) ? bodyStream(res, req.getHeader('content-length'), bodyLimit) : undefined;
+    this.forward = { headers, peer, body, signal };
+    this.keep();
+  }
 }
 
 /** Server state consulted by every write route and by /health. */
@@ -118,7 +164,8 @@ export interface Lifecycle {
   state: 'starting' | 'ok' | 'stopping';
 }
 
-const verbs: Record<Method, string> = { get: 'GET', post: 'POST', patch: 'PATCH', put: 'PUT', del: 'DELETE' };
+const verbs: Record<Method | 'any', string> = { get: 'GET', post: 'POST', patch: 'PATCH', put: 'PUT', del: 'DELETE', any: 'ANY' };
+const isStreamed = (r: Reply | StreamedReply): r is StreamedReply => 'write' in r;
 const aborted = Symbol('aborted');
 
 /**
@@ -147,7 +194,7 @@ export class Router {
   /** Registers the 405 handlers and the 404 fallback; call after every `add`. */
   finish(): void {
     const byPattern = new Map<string, string[]>();
-    for (const r of this.routes) byPattern.set(r.pattern, [...(byPattern.get(r.pattern) ?? []), verbs[r.method]]);
+    for (const r of this.routes) if (r.method !== 'any') byPattern.set(r.pattern, [...(byPattern.get(r.pattern) ?? []), verbs[r.method]]);
     for (const [pattern, allow] of byPattern) {
       const rec = this.opts.metrics?.route(pattern, 'OTHER');
       this.app.any(pattern, (res, req) => {
@@ -176,16 +223,23 @@ export class Router {
     let onAbort: Promise<never> | undefined;
     let isAborted = false;
     const gate = this.opts.gate;
-    const ctx = new HttpContext(verbs[def.method], req.getUrl(), req.getQuery() ?? '', params, req, res, gate);
+    const method = def.method === 'any' ? req.getCaseSensitiveMethod().toUpperCase() : verbs[def.method];
+    const ctx = new HttpContext(method, req.getUrl(), req.getQuery() ?? '', params, req, res, gate);
     if (def.body === true) ctx.keep();
-    let out: Reply | Promise<Reply>;
+    let out: Reply | StreamedReply | Promise<Reply | StreamedReply>;
     let extra: GateHeaders;
+    let forwardAbort: AbortController | undefined;
     try {
+      if (def.forward === true) {
+        const abort = (forwardAbort = new AbortController());
+        res.onAborted(() => { isAborted = true; abort.abort(); });
+        ctx.keepForForward(res, this.opts.bodyLimit, abort.signal);
+      }
       if (def.write === true && this.opts.lifecycle.state !== 'ok')
         throw problems.unavailable(this.opts.lifecycle.state === 'starting' ? 'starting' : 'stopping', `The server is ${this.opts.lifecycle.state}.`);
       if (def.body === true && !isJsonType(ctx.header('content-type'))) throw problems.unsupportedMediaType(ctx.header('content-type'));
       // Nothing may throw between here and `out`: a pending admission must end up in `out`.
-      const admitted = gate?.admit(ctx);
+      const admitted = def.forward === true ? gate?.count(undefined, ctx) : gate?.admit(ctx);
       const ready = admitted instanceof Promise ? admitted.then((h) => { extra = h; }) : undefined;
       if (!(admitted instanceof Promise)) extra = admitted;
       if (def.body === true) {
@@ -198,28 +252,38 @@ export class Router {
         });
       } else out = ready === undefined ? def.handler(ctx) : ready.then(() => def.handler(ctx));
     } catch (err) {
-      out = this.toReply(err, ctx, def.body === true);
+      out = this.toReply(err, ctx, def.body === true || def.forward === true);
     }
     if (!(out instanceof Promise)) {
-      writeReply(res, out, extra);
+      this.write(res, out, extra);
       rec?.done(out.status, start);
       return;
     }
     ctx.keep();
-    if (onAbort === undefined) res.onAborted(() => { isAborted = true; });
+    if (onAbort === undefined && forwardAbort === undefined) res.onAborted(() => { isAborted = true; });
     const inFlight = this.opts.metrics?.inFlight;
     inFlight?.inc();
-    out.catch((err: unknown) => this.toReply(err, ctx, def.body === true)).then((reply) => {
+    out.catch((err: unknown) => this.toReply(err, ctx, def.body === true || def.forward === true)).then((reply) => {
       inFlight?.dec();
       if (isAborted) return;
-      res.cork(() => writeReply(res, reply, extra));
+      if (isStreamed(reply)) reply.write(res, extra);
+      else res.cork(() => writeReply(res, reply, extra));
       rec?.done(reply.status, start);
     });
   }
 
-  /** Problem → its reply; closes the connection when a body route failed before its body was parsed (it may be unread). */
-  private toReply(err: unknown, ctx: RequestContext, readsBody: boolean): Reply {
-    if (err instanceof Problem) return problemReply(err, readsBody && ctx.body === undefined);
+  private write(res: HttpResponse, reply: Reply | StreamedReply, extra: GateHeaders): void {
+    if (isStreamed(reply)) reply.write(res, extra);
+    else writeReply(res, reply, extra);
+  }
+
+  /**
+   * Problem → its reply; closes the connection when the request body may be unread: a body route
+   * that failed before its body was parsed, a forward route whose body was not read to its end.
+   */
+  private toReply(err: unknown, ctx: HttpContext, readsBody: boolean): Reply {
+    const unread = readsBody && (ctx.forward === undefined ? ctx.body === undefined : ctx.forward.body?.readableEnded === false);
+    if (err instanceof Problem) return problemReply(err, unread);
     if (err === aborted) return internalError();
     this.opts.log.error({ err, method: ctx.method, path: ctx.path }, 'handler failed');
     return internalError();
