@@ -12,7 +12,7 @@ import { bodyStream, hasBody } from './body-stream.ts';
 import { internalError, problemReply, writeReply, type Reply } from './reply.ts';
 
 /** Lower-case request headers a handler may read after the synchronous part of the handler. */
-const KEPT_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'authorization', 'x-forwarded-for'] as const;
+const KEPT_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'authorization', 'x-forwarded-for', 'traceparent'] as const;
 export type KeptHeader = (typeof KEPT_HEADERS)[number];
 
 /**

@@ -6,6 +6,8 @@ import { adminRoutes, type AdminDeps } from './admin/routes.ts';
 import type { AreaReads } from './area-reads.ts';
 import type { Gate } from './auth/gate.ts';
 import type { Auth } from './auth/setup.ts';
+import type { Gateway } from './gateway/gateway.ts';
+import { gatewayRoutes } from './gateway/routes.ts';
 import { buildOpenApi } from './openapi.ts';
 import { Router, type Lifecycle, type RouteDef } from './router.ts';
 import { areaRoutes } from './routes/areas.ts';
@@ -85,15 +87,15 @@ export interface PublicOptions {
   version: string;
 }
 
-/** Starts the public listener: HTTP routes, `/openapi.json` and `/ws`. */
-export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth): Promise<HttpServer> {
+/** Starts the public listener: HTTP routes (the gateway's too), `/openapi.json` and `/ws`. */
+export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth, gateway: Gateway): Promise<HttpServer> {
   assertNativeUws();
   const app = uws.App();
   app.ws<SocketData>('/ws', wsBehavior({
     app, bus: d.bus, log: d.log, lifecycle: d.lifecycle, stats: d.ws, gate: auth.gate,
     maxPayload: o.bodyLimit, maxBackpressure: o.wsMaxBackpressure, idleTimeout: o.wsIdleTimeout,
   }));
-  const routes = [...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads), ...authRoutes(auth.accounts), ...meRoutes(d.bus, auth.accounts)];
+  const routes = [...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads), ...authRoutes(auth.accounts), ...meRoutes(d.bus, auth.accounts), ...gatewayRoutes(gateway)];
   return serve(app, routes, o.host, o.port, { ...d, bodyLimit: o.bodyLimit, version: o.version, gate: auth.gate });
 }
 
