@@ -8,11 +8,16 @@
  * - ceiling: the bare uWS server, with the same random `/areas/<id>` requests as the next one;
  * - `GET /areas/{id}`: ids drawn uniformly from every seeded city;
  * - `GET /areas?type=city&limit=100` and `GET /areas` (100 items each);
- * - `POST /areas`: `{"name": "bench <run>-<thread>-<n>", "type": "bench"}`, each a durable write.
+ * - `POST /areas`: `{"name": "bench <run>-<thread>-<n>", "type": "bench"}`, each a durable write;
+ * - the gateway (issue 10): two more sorties with UPSTREAM_URL = the seeded one, cache off and on
+ *   (bench/lib/gateway.ts): `GET /proxy/areas/{id}` against `GET /areas/{id}` on the upstream directly,
+ *   `GET /aggregate/areas` (1000 cities) against the upstream's `GET /areas?limit=1000` and a bare uWS
+ *   server answering the same bytes (its ceiling), alternating run by run.
  *
  * Prints one markdown table (req/s, p50/p95/p99 in ms, errors, ratio to the ceiling at the same
  * connection count, the issue's aims) and writes it, with the command, into the "## Load" section
- * of bench/RESULTS.md (other sections are kept). Percentiles come from wrk's latency histogram via
+ * of bench/RESULTS.md, the gateway rows into "## Gateway" (other sections are kept; a section is
+ * written only when all its scenarios ran). Percentiles come from wrk's latency histogram via
  * the scripts' `done` hook (bench/lib/wrk.ts). Every run is bounded; both servers are stopped at the
  * end, on error and on SIGINT/SIGTERM. Needs wrk (Debian: `apt-get install -y wrk`).
  *
@@ -26,7 +31,9 @@
  * - `BENCH_DATA_DIR` an already-seeded DATA_DIR to reuse (no seeding; POSTs add `bench` areas to it);
  *   default: a temp dir, seeded, removed at the end;
  * - `BENCH_SCENARIOS` comma-separated scenario keys to run (`ceiling,by-id,list-city,list,post`,
- *   default all); without `ceiling` there are no ratios, and a partial run leaves RESULTS.md alone;
+ *   default all); without `ceiling` there are no ratios, and a partial run leaves RESULTS.md alone
+ *   (`BENCH_SCENARIOS=ceiling,gw-direct,gw-proxy,gw-proxy-cached,gw-direct-list,gw-aggregate,gw-aggregate-cached,gw-ceiling`
+ *   runs and writes the gateway section only);
  * - `BENCH_CPU_PROF` a directory: the server runs with `node --cpu-prof` and writes its profile
  *   there on exit;
  * - `PARTITIONS`, `CACHE_MAX`, …: passed on to the server as usual.
@@ -37,6 +44,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../src/config.ts';
 import { intEnv, settingsOrExit } from '../src/cli/env.ts';
+import { GATEWAY_LABELS, gatewaySummary, startGateways, type GatewayUrls } from './lib/gateway.ts';
 import { freePort, startChild, waitFor200, type Child } from './lib/processes.ts';
 import { TABLE_HEADER, tableRow, writeSection, type Row } from './lib/results.ts';
 import { runWrk, writeScripts, wrkVersion, type WrkResult, type WrkScripts } from './lib/wrk.ts';
@@ -51,7 +59,11 @@ const P99_AIM_CONNECTIONS = 200;
 interface Scenario {
   key: string;
   label: string;
-  server: 'ceiling' | 'sortie' | 'sortieNoMetrics';
+  server: 'ceiling' | 'sortie' | 'sortieNoMetrics' | keyof GatewayUrls;
+  /** RESULTS.md section of its row (default `## Load`). */
+  section?: '## Gateway';
+  /** Key of the scenario its "of ceiling" compares with (default `ceiling`). */
+  ceiling?: string;
   /** Path given to wrk; scripts with a `request()` hook build their own. */
   path: string;
   script: keyof WrkScripts;
@@ -69,6 +81,15 @@ const SCENARIOS: Scenario[] = [
   { key: 'list-city', label: 'GET /areas?type=city&limit=100', server: 'sortie', path: '/areas?type=city&limit=100', script: 'get', minReqPerSec: 25_000 },
   { key: 'list', label: 'GET /areas (100 items)', server: 'sortie', path: '/areas', script: 'get', minReqPerSec: 25_000 },
   { key: 'post', label: 'POST /areas (durable)', server: 'sortie', path: '/areas', script: 'post', minReqPerSec: 20_000 },
+  ...([
+    { key: 'gw-direct', label: GATEWAY_LABELS.direct, server: 'sortie', path: '/', script: 'byId', group: 'proxy' },
+    { key: 'gw-proxy', label: GATEWAY_LABELS.proxy, server: 'gatewayNoCache', path: '/', script: 'proxyById', group: 'proxy' },
+    { key: 'gw-proxy-cached', label: GATEWAY_LABELS.proxyCached, server: 'gatewayCache', path: '/', script: 'proxyById', group: 'proxy' },
+    { key: 'gw-ceiling', label: GATEWAY_LABELS.ceilingAggregate, server: 'ceilingAggregate', path: '/', script: 'get', group: 'aggregate' },
+    { key: 'gw-direct-list', label: GATEWAY_LABELS.directList, server: 'sortie', path: '/areas?limit=1000', script: 'get', group: 'aggregate', ceiling: 'gw-ceiling' },
+    { key: 'gw-aggregate', label: GATEWAY_LABELS.aggregate, server: 'gatewayNoCache', path: '/aggregate/areas', script: 'get', group: 'aggregate', ceiling: 'gw-ceiling' },
+    { key: 'gw-aggregate-cached', label: GATEWAY_LABELS.aggregateCached, server: 'gatewayCache', path: '/aggregate/areas', script: 'get', group: 'aggregate', ceiling: 'gw-ceiling', minOfCeiling: 0.75 },
+  ] satisfies Scenario[]).map((s): Scenario => ({ ...s, section: '## Gateway' })),
 ];
 
 /** `p99 < 10 ms ✓, ≥ 75% of ceiling ✗`, … for one row: the issue's aims it is held to, met or not. */
@@ -199,14 +220,22 @@ try {
   const noMetrics = startChild('sortie-no-metrics', ['--import', 'tsx', 'src/main.ts'],
     { ...sortieEnv, PORT: String(bareMetricsPort), METRICS: 'off' }, ROOT, join(work, 'sortie-no-metrics.log'));
   children.push(noMetrics);
-  const urls = { ceiling: `http://127.0.0.1:${ceilingPort}`, sortie: `http://127.0.0.1:${sortiePort}`, sortieNoMetrics: `http://127.0.0.1:${bareMetricsPort}` };
-  await Promise.all([waitFor200(`${urls.ceiling}/`, ceiling), waitFor200(`${urls.sortie}/health`, sortie), waitFor200(`${urls.sortieNoMetrics}/health`, noMetrics)]);
+  const base = { ceiling: `http://127.0.0.1:${ceilingPort}`, sortie: `http://127.0.0.1:${sortiePort}`, sortieNoMetrics: `http://127.0.0.1:${bareMetricsPort}` };
+  await Promise.all([waitFor200(`${base.ceiling}/`, ceiling), waitFor200(`${base.sortie}/health`, sortie), waitFor200(`${base.sortieNoMetrics}/health`, noMetrics)]);
+  let aggregateLine = '';
+  let gateways: GatewayUrls = { gatewayNoCache: '', gatewayCache: '', ceilingAggregate: '' };
+  if (opts.scenarios.some((s) => s.section === '## Gateway')) {
+    const started = await startGateways(base.sortie, ROOT, work, children);
+    gateways = started.urls;
+    aggregateLine = `; /aggregate/areas answer: ${started.aggregateBytes} bytes`;
+  }
+  const urls = { ...base, ...gateways };
 
   const idsFile = join(work, 'ids.txt');
   const cityCount = await writeCityIds(urls.sortie, idsFile);
   const scripts = writeScripts(work, idsFile, Date.now().toString(36));
   const header = `bench:load: ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}, Node ${process.version}, ${wrk} `
-    + `(${opts.threads} thread${opts.threads === 1 ? '' : 's'}), ${opts.duration} s per run (median of ${opts.repeat}) after ${opts.warmup} s warm-up; ${cityCount} cities; seed: ${seedLine}`;
+    + `(${opts.threads} thread${opts.threads === 1 ? '' : 's'}), ${opts.duration} s per run (median of ${opts.repeat}) after ${opts.warmup} s warm-up; ${cityCount} cities; seed: ${seedLine}${aggregateLine}`;
   console.log(`${header}\n\n${TABLE_HEADER}`);
 
   const rows: Row[] = [];
@@ -227,8 +256,9 @@ try {
       for (let i = 0; i < opts.repeat; i++) for (const [k, s] of group.entries()) runs[k]!.push(await job(s, connections, opts.duration));
       for (const [k, s] of group.entries()) {
         const r = runs[k]!.sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs[k]!.length / 2)]!;
-        const ceilingRow = rows.find((x) => x.scenario === SCENARIOS[0]!.label && x.connections === connections);
-        const ofCeiling = s.server === 'ceiling' || ceilingRow === undefined ? undefined : r.reqPerSec / ceilingRow.reqPerSec;
+        const reference = SCENARIOS.find((x) => x.key === (s.ceiling ?? 'ceiling'))!.label;
+        const ceilingRow = rows.find((x) => x.scenario === reference && x.connections === connections);
+        const ofCeiling = s.server === 'ceiling' || s.server === 'ceilingAggregate' || ceilingRow === undefined ? undefined : r.reqPerSec / ceilingRow.reqPerSec;
         const row: Row = { ...r, scenario: s.label, connections, ofCeiling, aims: aims(s, connections, r, ofCeiling), load: loadavg()[0] ?? 0 };
         rows.push(row);
         console.log(tableRow(row));
@@ -236,26 +266,40 @@ try {
     }
   }
 
-  console.log(['', ...metricsCost(rows)].join('\n'));
+  const summaries = { '## Load': metricsCost(rows), '## Gateway': gatewaySummary(rows) };
+  console.log(['', ...summaries['## Load'], ...summaries['## Gateway']].join('\n'));
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  if (opts.scenarios.length < SCENARIOS.length) console.log(`\npartial run (BENCH_SCENARIOS): ${RESULTS} left as is`);
-  else {
-    writeSection(RESULTS, '## Load', [
+  const method = 'Each server runs in its own process; wrk is a third. Percentiles are wrk\'s (from its latency histogram, '
+    + `via the Lua \`done\` hook); "errors" counts status ≥ 400 and socket errors; "load avg" is the `
+    + '1-minute load average after the row (about 2 is ours: server + wrk; more means other work shared the cores).';
+  const intro = {
+    '## Load': '"of ceiling" compares with the bare uWS server at the same connection count, driven with the same random `/areas/<id>` requests.',
+    '## Gateway': 'Issue 10. Two more sorties (one partition each) with UPSTREAM_URL = the seeded sortie: cache off '
+      + '(PROXY_CACHE_TTL_MS=0, AGGREGATE_CACHE_TTL_MS=0: every request goes upstream, concurrent identical aggregates still share one fetch) '
+      + 'and cache on (PROXY_CACHE_TTL_MS=60000, AGGREGATE_CACHE_TTL_MS=5000). Rows of one group alternate run by run, so compare within a group. '
+      + '"of ceiling": proxy rows against the small-JSON ceiling above, aggregate rows against a bare uWS server answering the same bytes as '
+      + '`/aggregate/areas` (1000 cities). Five processes and wrk share 2 cores: a gateway row pays for the upstream\'s CPU too.',
+  };
+  for (const section of ['## Load', '## Gateway'] as const) {
+    const mine = SCENARIOS.filter((s) => (s.section ?? '## Load') === section);
+    if (!mine.every((s) => opts.scenarios.includes(s))) {
+      console.log(`\npartial run (BENCH_SCENARIOS): "${section}" of ${RESULTS} left as is`);
+      continue;
+    }
+    const labels = new Set(mine.map((s) => s.label));
+    writeSection(RESULTS, section, [
       `${date} UTC. Machine: 2 cores, noisy (the server, its actor threads and wrk share them); ${header.replace(/^bench:load: /, '')}.`,
       '',
       `Command: \`${commandLine()}\``,
       '',
-      'Each server runs in its own process; wrk is a third. Percentiles are wrk\'s (from its latency histogram, '
-        + `via the Lua \`done\` hook); "errors" counts status ≥ 400 and socket errors; "of ceiling" compares with the bare `
-        + 'uWS server at the same connection count, driven with the same random `/areas/<id>` requests; "load avg" is the '
-        + '1-minute load average after the row (about 2 is ours: server + wrk; more means other work shared the cores).',
+      `${method} ${intro[section]}`,
       '',
       TABLE_HEADER,
-      ...rows.map(tableRow),
+      ...rows.filter((r) => labels.has(r.scenario)).map(tableRow),
       '',
-      ...metricsCost(rows),
+      ...summaries[section],
     ].join('\n'));
-    console.log(`\nwritten to ${RESULTS} ("## Load")`);
+    console.log(`\nwritten to ${RESULTS} ("${section}")`);
   }
   await cleanup(false);
 } catch (err) {

@@ -62,6 +62,8 @@ export interface WrkScripts {
   get: string;
   /** GET `/areas/<id>`, ids drawn uniformly from the file of ids (one per line), BY_ID_POOL per thread. */
   byId: string;
+  /** The same through the gateway: GET `/proxy/areas/<id>`. */
+  proxyById: string;
   /** POST `/areas` with a unique name per request (run id, thread, counter). */
   post: string;
 }
@@ -72,14 +74,14 @@ export interface WrkScripts {
  * @param runId tag that makes POSTed names unique across runs.
  */
 export function writeScripts(dir: string, idsFile: string, runId: string): WrkScripts {
-  const byId = `${THREADS}
+  const byIdUnder = (prefix: string) => `${THREADS}
 local reqs = {}
 local i = 0
 function init(args)
   math.randomseed(os.time() * 1000 + tid)
   local ids = {}
   for line in io.lines(${JSON.stringify(idsFile)}) do ids[#ids + 1] = line end
-  for k = 1, ${BY_ID_POOL} do reqs[k] = wrk.format("GET", "/areas/" .. ids[math.random(#ids)]) end
+  for k = 1, ${BY_ID_POOL} do reqs[k] = wrk.format("GET", "${prefix}/areas/" .. ids[math.random(#ids)]) end
 end
 function request()
   i = i % ${BY_ID_POOL} + 1
@@ -96,9 +98,10 @@ function request()
     string.format('{"name":"bench %s-%d-%d","type":"bench"}', ${JSON.stringify(runId)}, tid, n))
 end
 ${REPORT}`;
-  const scripts = { get: join(dir, 'get.lua'), byId: join(dir, 'by-id.lua'), post: join(dir, 'post.lua') };
+  const scripts = { get: join(dir, 'get.lua'), byId: join(dir, 'by-id.lua'), proxyById: join(dir, 'proxy-by-id.lua'), post: join(dir, 'post.lua') };
   writeFileSync(scripts.get, REPORT);
-  writeFileSync(scripts.byId, byId);
+  writeFileSync(scripts.byId, byIdUnder(''));
+  writeFileSync(scripts.proxyById, byIdUnder('/proxy'));
   writeFileSync(scripts.post, post);
   return scripts;
 }
