@@ -48,14 +48,15 @@ export interface ForwardedRequest {
   peer: string;
   /** The body as it arrives (at most `BODY_LIMIT` bytes, else the stream fails with a 413 Problem); undefined when the request has none. */
   body: Readable | undefined;
-  /** Aborted when the client goes away. */
-  signal: AbortSignal;
+  /** Set when the client goes away; `onAbort` (set by the route, e.g. to cancel its upstream call) is then called once. */
+  aborted: boolean;
+  onAbort: (() => void) | undefined;
 }
 
 /**
  * An answer a `forward` route writes itself, progressively (a proxied response streamed back).
  * `write` is called once, outside any uWS callback: it must cork its writes, end the response,
- * and stop touching `res` once `forward.signal` is aborted.
+ * and stop touching `res` once `forward.aborted` is set.
  */
 export interface StreamedReply {
   readonly status: number;
@@ -148,13 +149,14 @@ class HttpContext implements RequestContext {
   }
 
   /** Sets `forward` (call in the synchronous part of the handler): copies every header, starts reading the body. @throws Problem 413 */
-  keepForForward(res: HttpResponse, bodyLimit: number, signal: AbortSignal): void {
+  keepForForward(res: HttpResponse, bodyLimit: number): void {
     const req = this.req as HttpRequest;
     const headers: [string, string][] = [];
     req.forEach((k, v) => { headers.push([k, v]); });
     const peer = Buffer.from(res.getRemoteAddressAsText()).toString();
+    this.resolvedIp = this.gate === undefined ? peer : this.gate.clientIp(peer, req.getHeader('x-forwarded-for'));
     const body = hasBody(req) ? bodyStream(res, req.getHeader('content-length'), bodyLimit) : undefined;
-    this.forward = { headers, peer, body, signal };
+    this.forward = { headers, peer, body, aborted: false, onAbort: undefined };
     this.keep();
   }
 }
@@ -228,12 +230,16 @@ export class Router {
     if (def.body === true) ctx.keep();
     let out: Reply | StreamedReply | Promise<Reply | StreamedReply>;
     let extra: GateHeaders;
-    let forwardAbort: AbortController | undefined;
     try {
       if (def.forward === true) {
-        const abort = (forwardAbort = new AbortController());
-        res.onAborted(() => { isAborted = true; abort.abort(); });
-        ctx.keepForForward(res, this.opts.bodyLimit, abort.signal);
+        res.onAborted(() => {
+          isAborted = true;
+          const f = ctx.forward;
+          if (f === undefined) return;
+          f.aborted = true;
+          f.onAbort?.();
+        });
+        ctx.keepForForward(res, this.opts.bodyLimit);
       }
       if (def.write === true && this.opts.lifecycle.state !== 'ok')
         throw problems.unavailable(this.opts.lifecycle.state === 'starting' ? 'starting' : 'stopping', `The server is ${this.opts.lifecycle.state}.`);
@@ -260,7 +266,7 @@ export class Router {
       return;
     }
     ctx.keep();
-    if (onAbort === undefined && forwardAbort === undefined) res.onAborted(() => { isAborted = true; });
+    if (onAbort === undefined && def.forward !== true) res.onAborted(() => { isAborted = true; });
     const inFlight = this.opts.metrics?.inFlight;
     inFlight?.inc();
     out.catch((err: unknown) => this.toReply(err, ctx, def.body === true || def.forward === true)).then((reply) => {

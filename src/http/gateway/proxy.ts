@@ -3,6 +3,7 @@ import { Problem } from '../../core/errors.ts';
 import type { RequestContext, StreamedReply } from '../router.ts';
 import type { ResponseCache } from './cache.ts';
 import { headerValue, upstreamRequestHeaders } from './headers.ts';
+import { gatewayProblems } from './problems.ts';
 import { storedReply, streamedReply } from './respond.ts';
 import { continueTrace, traceparentOf, type TraceContext } from './traceparent.ts';
 import type { Upstream } from './upstream.ts';
@@ -25,9 +26,10 @@ export class Proxy {
     private readonly log: Logger,
   ) {}
 
-  /** @throws Problem 502/503/504 when the upstream fails (see Upstream), 413 when the body is over the limit. */
+  /** @throws Problem 502/503/504 when the upstream fails (see Upstream), 413 when the body is over the limit, 400 for CONNECT. */
   async handle(ctx: RequestContext): Promise<StreamedReply> {
     const f = ctx.forward as NonNullable<RequestContext['forward']>;
+    if (ctx.method === 'CONNECT') throw gatewayProblems.unforwardable('CONNECT (a tunnel) is not forwarded.');
     const trace = continueTrace(headerValue(f.headers, 'traceparent'));
     const path = `${this.upstream.prefix}${ctx.path.slice(PREFIX_LENGTH) || '/'}${ctx.query === '' ? '' : `?${ctx.query}`}`;
     const request = {
@@ -38,15 +40,15 @@ export class Proxy {
     const logged = (status: number, cache?: string) => this.logRequest(trace, ctx.method, path, status, start, cache);
     try {
       if (this.ttlMs > 0 && ctx.method === 'GET' && f.body === undefined && headerValue(f.headers, 'authorization') === '') {
-        // No client signal: the fetch may be shared by other requests (coalescing).
+        // Not cancelled with its client: the fetch may be shared by other requests (coalescing).
         const found = await this.cache.get(path, this.ttlMs, (name) => headerValue(f.headers, name), () => this.upstream.fetch(request, this.cache.maxEntryBytes));
         logged(found.response.status, found.outcome);
         return storedReply(found.response, found.age);
       }
-      const res = await this.upstream.send({ ...request, signal: f.signal });
-      logged(res.statusCode);
-      return streamedReply(res, ctx.method === 'HEAD', f.signal, (err) => {
-        this.upstream.problem(err);
+      const ex = await this.upstream.send({ ...request, client: f });
+      logged(ex.status);
+      return streamedReply(ex, ctx.method === 'HEAD', f, (err) => {
+        this.upstream.problem(err); // counts the failure by kind
         this.log.warn({ trace_id: trace.traceId, span_id: trace.spanId, err: err.message, path }, 'upstream body failed midway');
       });
     } catch (err) {

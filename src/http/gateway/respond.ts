@@ -1,12 +1,12 @@
 import { STATUS_CODES } from 'node:http';
-import type { Dispatcher } from 'undici';
 import type { HttpResponse } from 'uWebSockets.js';
 import type { GateHeaders } from '../auth/gate.ts';
-import type { StreamedReply } from '../router.ts';
 import { problemReply, writeReply } from '../reply.ts';
+import type { StreamedReply } from '../router.ts';
+import type { Exchange } from './exchange.ts';
 import { relayedResponseHeaders } from './headers.ts';
 import { gatewayProblems } from './problems.ts';
-import type { StoredResponse } from './upstream.ts';
+import type { ClientLink, StoredResponse } from './upstream.ts';
 
 /** Statuses that never carry a body (RFC 9110 §6.4.1): uWS must not write a Content-Length either. */
 const noBody = (status: number) => status === 204 || status === 304 || status < 200;
@@ -37,93 +37,102 @@ export function storedReply(r: StoredResponse, age: number | undefined): Streame
 }
 
 /**
- * An upstream answer streamed to the client as it arrives, with backpressure both ways: when uWS
- * cannot take a chunk the upstream body is paused until `onWritable`. With an upstream
- * `Content-Length` the client gets the same length (`tryEnd`), else chunked encoding; the head goes
- * out with the first chunk. If the upstream fails before its first chunk the client gets a 502
- * problem; after it, the client connection is closed (the answer is visibly truncated). If the
- * client goes away (`signal`) the upstream body is destroyed.
+ * An upstream answer streamed to the client as it arrives. The head goes out with the first
+ * chunk (one corked write for a small answer). With an upstream `Content-Length` the client gets
+ * the same length (`tryEnd`), else chunked encoding. Backpressure: while uWS holds unsent bytes,
+ * chunks queue here and the upstream is paused until `onWritable`. If the upstream fails before
+ * its first chunk the client gets a 502 problem; after it, the client connection is closed (the
+ * cut is visible). If the client goes away the exchange is cancelled.
  * @param head the request was a HEAD: the upstream's length is reported, no body is written.
- * @param onFailure called when the upstream body fails after the headers were sent.
+ * @param onFailure called when the upstream body fails.
  */
-export function streamedReply(up: Dispatcher.ResponseData, head: boolean, signal: AbortSignal, onFailure: (err: Error) => void): StreamedReply {
+export function streamedReply(ex: Exchange, head: boolean, client: ClientLink, onFailure: (err: Error) => void): StreamedReply {
   return {
-    status: up.statusCode,
+    status: ex.status,
     write(res, extra) {
-      const body = up.body;
-      if (signal.aborted) {
-        body.destroy();
-        return;
-      }
-      const declared = up.headers['content-length'];
+      if (client.aborted) return ex.abort(new Error('The client went away.'));
+      const declared = ex.headers['content-length'];
       const length = typeof declared === 'string' && /^[0-9]+$/.test(declared) ? Number(declared) : undefined;
-      if (head || noBody(up.statusCode) || length === 0) {
+      const headers = relayedResponseHeaders(ex.headers);
+      if (head || noBody(ex.status) || length === 0) {
         res.cork(() => {
-          writeHead(res, up.statusCode, relayedResponseHeaders(up.headers), extra, undefined);
-          if (noBody(up.statusCode) || (head && length === undefined)) res.endWithoutBody();
+          writeHead(res, ex.status, headers, extra, undefined);
+          if (noBody(ex.status) || (head && length === undefined)) res.endWithoutBody();
           else if (head) res.endWithoutBody(length);
           else res.end();
         });
-        body.resume();
         return;
       }
-      let done = false;
       let started = false;
-      /** The chunk uWS did not take whole, and the write offset it started at. */
-      let pending: Buffer | undefined;
-      let pendingAt = 0;
-      const stop = () => body.destroy();
-      signal.addEventListener('abort', stop, { once: true });
-      const finish = () => {
-        done = true;
-        signal.removeEventListener('abort', stop);
+      let done = false;
+      let blocked = false;
+      let ended = false;
+      /** Chunks not yet taken by uWS; the first may be partly written (from write offset `firstAt`). */
+      const queue: Buffer[] = [];
+      let firstAt = 0;
+      const gone = () => done || client.aborted;
+      /** Writes queued chunks until uWS pushes back; true when all were taken. Inside cork. */
+      const flush = (): boolean => {
+        if (!started) {
+          started = true;
+          writeHead(res, ex.status, headers, extra, undefined);
+        }
+        while (queue.length > 0) {
+          const chunk = queue[0] as Buffer;
+          if (length === undefined) {
+            queue.shift();
+            if (!res.write(chunk)) return false;
+            continue;
+          }
+          firstAt = res.getWriteOffset();
+          const [ok, finished] = res.tryEnd(chunk, length);
+          if (finished) {
+            done = true;
+            queue.length = 0;
+            return true;
+          }
+          if (!ok) return false;
+          queue.shift();
+        }
+        return true;
       };
-      // The head goes out with the first chunk: one corked write (one syscall) for a small answer.
-      const headOnce = () => {
-        if (started) return;
-        started = true;
-        writeHead(res, up.statusCode, relayedResponseHeaders(up.headers), extra, undefined);
+      const end = () => {
+        if (gone()) return;
+        done = true;
+        if (length === undefined) res.cork(() => { flush(); res.end(); });
+        else res.close(); // the upstream sent less than its Content-Length
       };
       res.onWritable((offset) => {
-        if (length === undefined) {
-          body.resume();
-          return true;
-        }
-        const [ok, ended] = res.tryEnd((pending as Buffer).subarray(offset - pendingAt), length);
-        if (ended) finish();
-        else if (ok) body.resume();
-        return ok;
+        if (gone()) return true;
+        if (length !== undefined && queue.length > 0) queue[0] = (queue[0] as Buffer).subarray(offset - firstAt);
+        const ok = flush();
+        if (!ok) return false;
+        blocked = false;
+        if (ended) end();
+        else ex.resume();
+        return true;
       });
-      body.on('data', (chunk: Buffer) => {
-        if (done || signal.aborted) return;
-        res.cork(() => {
-          headOnce();
-          if (length === undefined) {
-            if (!res.write(chunk)) body.pause();
-            return;
-          }
-          pendingAt = res.getWriteOffset();
-          const [ok, ended] = res.tryEnd(chunk, length);
-          if (ended) finish();
-          else if (!ok) {
-            pending = chunk;
-            body.pause();
-          }
-        });
-      });
-      body.once('end', () => {
-        if (done || signal.aborted) return;
-        finish();
-        if (length === undefined) res.cork(() => { headOnce(); res.end(); });
-        else res.close(); // the upstream sent less than its Content-Length
-      });
-      body.once('error', (err) => {
-        if (done || signal.aborted) return;
-        finish();
-        onFailure(err);
-        // Nothing sent yet: the client still gets a proper answer; else the cut must be visible.
-        if (!started) res.cork(() => writeReply(res, problemReply(gatewayProblems.badGateway(`The upstream failed before its body: ${err.message}`)), extra));
-        else res.close();
+      ex.pipe({
+        data(chunk) {
+          if (gone()) return true;
+          queue.push(chunk);
+          if (blocked) return false;
+          let ok = true;
+          res.cork(() => { ok = flush(); });
+          blocked = !ok;
+          return ok;
+        },
+        end() {
+          ended = true;
+          if (!blocked) end();
+        },
+        error(err) {
+          if (gone()) return;
+          done = true;
+          onFailure(err);
+          if (!started) res.cork(() => writeReply(res, problemReply(gatewayProblems.badGateway(`The upstream failed before its body: ${err.message}`)), extra));
+          else res.close();
+        },
       });
     },
   };

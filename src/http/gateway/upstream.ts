@@ -3,6 +3,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { Problem } from '../../core/errors.ts';
 import type { GatewayStats, UpstreamErrorKind } from '../../metrics/gateway.ts';
 import { Breaker } from './breaker.ts';
+import { Exchange } from './exchange.ts';
 import { relayedResponseHeaders } from './headers.ts';
 import { gatewayProblems } from './problems.ts';
 
@@ -16,9 +17,18 @@ export interface UpstreamRequest {
   /** undici's flat `[name, value, …]` list. */
   headers: string[];
   body?: Readable | undefined;
-  /** Aborts the call (the client went away). */
-  signal?: AbortSignal | undefined;
+  /** The client, when its going away must cancel the call (see ForwardedRequest). */
+  client?: ClientLink | undefined;
 }
+
+/** How a call learns that its client went away (ForwardedRequest has this shape). */
+export interface ClientLink {
+  readonly aborted: boolean;
+  onAbort: (() => void) | undefined;
+}
+
+/** The error an exchange is cancelled with when its client went away. */
+const clientGone = () => Object.assign(new Error('The client went away.'), { name: 'AbortError' });
 
 /** An upstream answer read whole into memory. */
 export interface StoredResponse {
@@ -75,28 +85,38 @@ export class Upstream {
     });
     this.breaker = new Breaker(o.breakerFailures, o.breakerHalfOpenMs, {
       error: (err) => !clientCaused(err),
-      result: (r) => (r as Dispatcher.ResponseData).statusCode >= 500,
+      result: (r) => (r as Exchange).status >= 500,
     });
   }
 
   /**
-   * Sends `r` and resolves at the response headers (the body is the caller's to read or destroy).
+   * Sends `r` and resolves at the response head; the body is then the caller's to `pipe` (or `abort`).
    * @throws Problem 503 breaker open, 504 timeout, 502 refused/reset, 400 a request undici cannot send, 413 body over the limit.
    */
-  async send(r: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+  async send(r: UpstreamRequest): Promise<Exchange> {
     const rec = this.o.stats.recorder(r.route, r.method);
     const start = performance.now();
     try {
-      const res = await this.breaker.run(() => this.pool.request({
-        method: r.method as Dispatcher.HttpMethod, path: r.path, headers: r.headers, body: r.body ?? null, signal: r.signal ?? null,
-      }), r.signal);
-      rec.done(res.statusCode, start);
-      if (res.statusCode >= 500) this.o.stats.error('status_5xx');
-      return res;
+      const ex = await this.breaker.run(() => this.dispatch(r));
+      rec.done(ex.status, start);
+      if (ex.status >= 500) this.o.stats.error('status_5xx');
+      return ex;
     } catch (err) {
       rec.done(0, start);
       throw this.problem(err);
     }
+  }
+
+  private dispatch(r: UpstreamRequest): Promise<Exchange> {
+    return new Promise<Exchange>((resolve, reject) => {
+      const ex: Exchange = new Exchange((err) => (err === undefined ? resolve(ex) : reject(err)));
+      const client = r.client;
+      if (client !== undefined) {
+        if (client.aborted) return reject(clientGone());
+        client.onAbort = () => ex.abort(clientGone());
+      }
+      this.pool.dispatch({ method: r.method as Dispatcher.HttpMethod, path: r.path, headers: r.headers, body: r.body ?? null }, ex);
+    });
   }
 
   /**
@@ -105,30 +125,34 @@ export class Upstream {
    * @throws Problem as `send`; 502/504 when the body fails or times out midway.
    */
   async fetch(r: UpstreamRequest, maxBytes: number): Promise<StoredResponse> {
-    const res = await this.send(r);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > maxBytes) {
-          res.body.destroy();
-          this.o.stats.error('bad_response');
-          throw gatewayProblems.badGateway(`The upstream answer to ${r.method} ${r.path} exceeds ${maxBytes} bytes, the most the gateway holds in memory.`);
-        }
-        chunks.push(chunk);
-      }
-    } catch (err) {
-      throw this.problem(err);
-    }
-    const cookie = res.headers['set-cookie'] !== undefined;
-    const cc = String(res.headers['cache-control'] ?? '');
+    const ex = await this.send(r);
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      ex.pipe({
+        data: (chunk) => {
+          size += chunk.length;
+          if (size <= maxBytes) chunks.push(chunk);
+          else {
+            this.o.stats.error('bad_response');
+            const tooLarge = gatewayProblems.badGateway(`The upstream answer to ${r.method} ${r.path} exceeds ${maxBytes} bytes, the most the gateway holds in memory.`);
+            reject(tooLarge);
+            ex.abort(tooLarge);
+          }
+          return true;
+        },
+        end: () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)),
+        error: (err) => reject(this.problem(err)),
+      });
+    });
+    const cookie = ex.headers['set-cookie'] !== undefined;
+    const cc = String(ex.headers['cache-control'] ?? '');
     return {
-      status: res.statusCode,
-      headers: relayedResponseHeaders(res.headers),
-      body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
+      status: ex.status,
+      headers: relayedResponseHeaders(ex.headers),
+      body,
       cacheControl: cookie ? (cc === '' ? 'private' : `${cc}, private`) : cc,
-      vary: String(res.headers.vary ?? ''),
+      vary: String(ex.headers.vary ?? ''),
     };
   }
 
