@@ -32,7 +32,7 @@
  *   default: a temp dir, seeded, removed at the end;
  * - `BENCH_SCENARIOS` comma-separated scenario keys to run (`ceiling,by-id,list-city,list,post`,
  *   default all); without `ceiling` there are no ratios, and a partial run leaves RESULTS.md alone
- *   (`BENCH_SCENARIOS=ceiling,gw-direct,gw-proxy,gw-proxy-cached,gw-direct-list,gw-aggregate,gw-aggregate-cached,gw-ceiling`
+ *   (`BENCH_SCENARIOS=ceiling,gw-direct,gw-proxy,gw-proxy-cached,gw-direct-paced,gw-proxy-paced,gw-ceiling,gw-direct-list,gw-aggregate,gw-aggregate-cached`
  *   runs and writes the gateway section only);
  * - `BENCH_CPU_PROF` a directory: the server runs with `node --cpu-prof` and writes its profile
  *   there on exit;
@@ -85,6 +85,8 @@ const SCENARIOS: Scenario[] = [
     { key: 'gw-direct', label: GATEWAY_LABELS.direct, server: 'sortie', path: '/', script: 'byId', group: 'proxy' },
     { key: 'gw-proxy', label: GATEWAY_LABELS.proxy, server: 'gatewayNoCache', path: '/', script: 'proxyById', group: 'proxy' },
     { key: 'gw-proxy-cached', label: GATEWAY_LABELS.proxyCached, server: 'gatewayCache', path: '/', script: 'proxyById', group: 'proxy' },
+    { key: 'gw-direct-paced', label: GATEWAY_LABELS.directPaced, server: 'sortie', path: '/', script: 'pacedById', group: 'paced' },
+    { key: 'gw-proxy-paced', label: GATEWAY_LABELS.proxyPaced, server: 'gatewayNoCache', path: '/', script: 'pacedProxyById', group: 'paced' },
     { key: 'gw-ceiling', label: GATEWAY_LABELS.ceilingAggregate, server: 'ceilingAggregate', path: '/', script: 'get', group: 'aggregate' },
     { key: 'gw-direct-list', label: GATEWAY_LABELS.directList, server: 'sortie', path: '/areas?limit=1000', script: 'get', group: 'aggregate', ceiling: 'gw-ceiling' },
     { key: 'gw-aggregate', label: GATEWAY_LABELS.aggregate, server: 'gatewayNoCache', path: '/aggregate/areas', script: 'get', group: 'aggregate', ceiling: 'gw-ceiling' },
@@ -278,7 +280,10 @@ try {
       + '(PROXY_CACHE_TTL_MS=0, AGGREGATE_CACHE_TTL_MS=0: every request goes upstream, concurrent identical aggregates still share one fetch) '
       + 'and cache on (PROXY_CACHE_TTL_MS=60000, AGGREGATE_CACHE_TTL_MS=5000). Rows of one group alternate run by run, so compare within a group. '
       + '"of ceiling": proxy rows against the small-JSON ceiling above, aggregate rows against a bare uWS server answering the same bytes as '
-      + '`/aggregate/areas` (1000 cities). Five processes and wrk share 2 cores: a gateway row pays for the upstream\'s CPU too.',
+      + '`/aggregate/areas` (1000 cities). Saturating rows send the next request as soon as the answer arrives, so their latency is '
+      + 'mostly queueing (Little\'s law: connections / req/s); paced rows wait 40 ms per connection before each request (wrk\'s `delay` hook, '
+      + '≈ 5k req/s offered at 200 connections, under both servers\' capacity): their p99 difference is the cost of the extra hop. '
+      + 'Five processes and wrk share 2 cores: a gateway row pays for the upstream\'s CPU too.',
   };
   for (const section of ['## Load', '## Gateway'] as const) {
     const mine = SCENARIOS.filter((s) => (s.section ?? '## Load') === section);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startChild, waitFor200, type Child } from './processes.ts';
 import type { Row } from './results.ts';
+import { PACE_MS } from './wrk.ts';
 
 /** Servers of the gateway scenarios (issue 10), besides the seeded sortie they stand in front of. */
 export interface GatewayUrls {
@@ -48,6 +49,8 @@ export const GATEWAY_LABELS = {
   direct: 'upstream direct: GET /areas/{id}',
   proxy: 'gateway: GET /proxy/areas/{id}, no cache',
   proxyCached: 'gateway: GET /proxy/areas/{id}, cached',
+  directPaced: `upstream direct: GET /areas/{id}, paced (${PACE_MS} ms between requests per connection)`,
+  proxyPaced: `gateway: GET /proxy/areas/{id}, no cache, paced (${PACE_MS} ms)`,
   directList: 'upstream direct: GET /areas?limit=1000',
   aggregate: 'gateway: GET /aggregate/areas, no cache',
   aggregateCached: 'gateway: GET /aggregate/areas, cached',
@@ -69,9 +72,10 @@ export function gatewaySummary(rows: readonly Row[]): string[] {
   const out: string[] = [];
   const mark = (ok: boolean) => (ok ? '✓' : '✗');
   for (const connections of [...new Set(rows.map((r) => r.connections))]) {
-    const direct = find(GATEWAY_LABELS.direct, connections);
-    for (const [label, what] of [[GATEWAY_LABELS.proxy, 'no cache'], [GATEWAY_LABELS.proxyCached, 'cached']] as const) {
+    for (const [label, what, directLabel] of [[GATEWAY_LABELS.proxy, 'no cache, saturating', GATEWAY_LABELS.direct],
+      [GATEWAY_LABELS.proxyCached, 'cached, saturating', GATEWAY_LABELS.direct], [GATEWAY_LABELS.proxyPaced, `no cache, paced ${PACE_MS} ms`, GATEWAY_LABELS.directPaced]] as const) {
       const via = find(label, connections);
+      const direct = find(directLabel, connections);
       if (direct === undefined || via === undefined) continue;
       const overhead = via.p99Ms - direct.p99Ms;
       out.push(`Proxy overhead (${what}) at ${connections} connections: p99 ${via.p99Ms.toFixed(2)} ms through the gateway − ${direct.p99Ms.toFixed(2)} ms direct `

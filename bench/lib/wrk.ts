@@ -56,6 +56,13 @@ end
  */
 const BY_ID_POOL = 200_000;
 
+/**
+ * Pause of each connection before each request of the paced scripts, ms: 200 connections then
+ * offer at most 200 / (0.04 s + latency) ≈ 5k req/s, well under what the gateway or the upstream
+ * serve on this machine, so latency shows the cost of the extra hop rather than queueing.
+ */
+export const PACE_MS = 40;
+
 /** Scripts of the scenarios, by name. */
 export interface WrkScripts {
   /** Plain GET of the URL given to wrk. */
@@ -64,6 +71,9 @@ export interface WrkScripts {
   byId: string;
   /** The same through the gateway: GET `/proxy/areas/<id>`. */
   proxyById: string;
+  /** `byId` and `proxyById` paced: each connection waits PACE_MS before each request (wrk's `delay` hook), an offered load under saturation. */
+  pacedById: string;
+  pacedProxyById: string;
   /** POST `/areas` with a unique name per request (run id, thread, counter). */
   post: string;
 }
@@ -74,7 +84,7 @@ export interface WrkScripts {
  * @param runId tag that makes POSTed names unique across runs.
  */
 export function writeScripts(dir: string, idsFile: string, runId: string): WrkScripts {
-  const byIdUnder = (prefix: string) => `${THREADS}
+  const byIdUnder = (prefix: string, paceMs = 0) => `${THREADS}${paceMs > 0 ? `\nfunction delay()\n  return ${paceMs}\nend` : ''}
 local reqs = {}
 local i = 0
 function init(args)
@@ -98,10 +108,15 @@ function request()
     string.format('{"name":"bench %s-%d-%d","type":"bench"}', ${JSON.stringify(runId)}, tid, n))
 end
 ${REPORT}`;
-  const scripts = { get: join(dir, 'get.lua'), byId: join(dir, 'by-id.lua'), proxyById: join(dir, 'proxy-by-id.lua'), post: join(dir, 'post.lua') };
+  const scripts = {
+    get: join(dir, 'get.lua'), byId: join(dir, 'by-id.lua'), proxyById: join(dir, 'proxy-by-id.lua'),
+    pacedById: join(dir, 'paced-by-id.lua'), pacedProxyById: join(dir, 'paced-proxy-by-id.lua'), post: join(dir, 'post.lua'),
+  };
   writeFileSync(scripts.get, REPORT);
   writeFileSync(scripts.byId, byIdUnder(''));
   writeFileSync(scripts.proxyById, byIdUnder('/proxy'));
+  writeFileSync(scripts.pacedById, byIdUnder('', PACE_MS));
+  writeFileSync(scripts.pacedProxyById, byIdUnder('/proxy', PACE_MS));
   writeFileSync(scripts.post, post);
   return scripts;
 }
