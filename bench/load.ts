@@ -32,7 +32,7 @@
  *   default: a temp dir, seeded, removed at the end;
  * - `BENCH_SCENARIOS` comma-separated scenario keys to run (`ceiling,by-id,list-city,list,post`,
  *   default all); without `ceiling` there are no ratios, and a partial run leaves RESULTS.md alone
- *   (`BENCH_SCENARIOS=ceiling,gw-direct,gw-proxy,gw-proxy-cached,gw-direct-paced,gw-proxy-paced,gw-ceiling,gw-direct-list,gw-aggregate,gw-aggregate-cached`
+ *   (`BENCH_SCENARIOS=ceiling,gw-direct,gw-proxy,gw-proxy-cached,gw-proxy-hot,gw-direct-paced,gw-proxy-paced,gw-ceiling,gw-direct-list,gw-aggregate,gw-aggregate-cached`
  *   runs and writes the gateway section only);
  * - `BENCH_CPU_PROF` a directory: the server runs with `node --cpu-prof` and writes its profile
  *   there on exit;
@@ -62,7 +62,7 @@ interface Scenario {
   server: 'ceiling' | 'sortie' | 'sortieNoMetrics' | keyof GatewayUrls;
   /** RESULTS.md section of its row (default `## Load`). */
   section?: '## Gateway';
-  /** Key of the scenario its "of ceiling" compares with (default `ceiling`). */
+  /** Key of the scenario its "of ceiling" compares with (default `ceiling`; `none`: no ratio). */
   ceiling?: string;
   /** Path given to wrk; scripts with a `request()` hook build their own. */
   path: string;
@@ -85,8 +85,9 @@ const SCENARIOS: Scenario[] = [
     { key: 'gw-direct', label: GATEWAY_LABELS.direct, server: 'sortie', path: '/', script: 'byId', group: 'proxy' },
     { key: 'gw-proxy', label: GATEWAY_LABELS.proxy, server: 'gatewayNoCache', path: '/', script: 'proxyById', group: 'proxy' },
     { key: 'gw-proxy-cached', label: GATEWAY_LABELS.proxyCached, server: 'gatewayCache', path: '/', script: 'proxyById', group: 'proxy' },
-    { key: 'gw-direct-paced', label: GATEWAY_LABELS.directPaced, server: 'sortie', path: '/', script: 'pacedById', group: 'paced' },
-    { key: 'gw-proxy-paced', label: GATEWAY_LABELS.proxyPaced, server: 'gatewayNoCache', path: '/', script: 'pacedProxyById', group: 'paced' },
+    { key: 'gw-proxy-hot', label: GATEWAY_LABELS.proxyHot, server: 'gatewayCache', path: '/', script: 'hotProxyById', group: 'proxy' },
+    { key: 'gw-direct-paced', label: GATEWAY_LABELS.directPaced, server: 'sortie', path: '/', script: 'pacedById', group: 'paced', ceiling: 'none' },
+    { key: 'gw-proxy-paced', label: GATEWAY_LABELS.proxyPaced, server: 'gatewayNoCache', path: '/', script: 'pacedProxyById', group: 'paced', ceiling: 'none' },
     { key: 'gw-ceiling', label: GATEWAY_LABELS.ceilingAggregate, server: 'ceilingAggregate', path: '/', script: 'get', group: 'aggregate' },
     { key: 'gw-direct-list', label: GATEWAY_LABELS.directList, server: 'sortie', path: '/areas?limit=1000', script: 'get', group: 'aggregate', ceiling: 'gw-ceiling' },
     { key: 'gw-aggregate', label: GATEWAY_LABELS.aggregate, server: 'gatewayNoCache', path: '/aggregate/areas', script: 'get', group: 'aggregate', ceiling: 'gw-ceiling' },
@@ -258,7 +259,7 @@ try {
       for (let i = 0; i < opts.repeat; i++) for (const [k, s] of group.entries()) runs[k]!.push(await job(s, connections, opts.duration));
       for (const [k, s] of group.entries()) {
         const r = runs[k]!.sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs[k]!.length / 2)]!;
-        const reference = SCENARIOS.find((x) => x.key === (s.ceiling ?? 'ceiling'))!.label;
+        const reference = SCENARIOS.find((x) => x.key === (s.ceiling ?? 'ceiling'))?.label;
         const ceilingRow = rows.find((x) => x.scenario === reference && x.connections === connections);
         const ofCeiling = s.server === 'ceiling' || s.server === 'ceilingAggregate' || ceilingRow === undefined ? undefined : r.reqPerSec / ceilingRow.reqPerSec;
         const row: Row = { ...r, scenario: s.label, connections, ofCeiling, aims: aims(s, connections, r, ofCeiling), load: loadavg()[0] ?? 0 };
@@ -278,8 +279,9 @@ try {
     '## Load': '"of ceiling" compares with the bare uWS server at the same connection count, driven with the same random `/areas/<id>` requests.',
     '## Gateway': 'Issue 10. Two more sorties (one partition each) with UPSTREAM_URL = the seeded sortie: cache off '
       + '(PROXY_CACHE_TTL_MS=0, AGGREGATE_CACHE_TTL_MS=0: every request goes upstream, concurrent identical aggregates still share one fetch) '
-      + 'and cache on (PROXY_CACHE_TTL_MS=60000, AGGREGATE_CACHE_TTL_MS=5000). Rows of one group alternate run by run, so compare within a group. '
-      + '"of ceiling": proxy rows against the small-JSON ceiling above, aggregate rows against a bare uWS server answering the same bytes as '
+      + 'and cache on (PROXY_CACHE_TTL_MS=60000, AGGREGATE_CACHE_TTL_MS=5000; "cached" draws ids from every city, so most are misses; '
+      + '"hot set" from the first 1000 only, so nearly all are hits). Rows of one group alternate run by run, so compare within a group. '
+      + '"of ceiling": proxy rows against the small-JSON ceiling (first row), aggregate rows against a bare uWS server answering the same bytes as '
       + '`/aggregate/areas` (1000 cities). Saturating rows send the next request as soon as the answer arrives, so their latency is '
       + 'mostly queueing (Little\'s law: connections / req/s); paced rows wait 40 ms per connection before each request (wrk\'s `delay` hook, '
       + '≈ 5k req/s offered at 200 connections, under both servers\' capacity): their p99 difference is the cost of the extra hop. '
@@ -291,7 +293,8 @@ try {
       console.log(`\npartial run (BENCH_SCENARIOS): "${section}" of ${RESULTS} left as is`);
       continue;
     }
-    const labels = new Set(mine.map((s) => s.label));
+    // With the ceilings its ratios refer to.
+    const labels = new Set(mine.flatMap((s) => [s.label, SCENARIOS.find((x) => x.key === (s.ceiling ?? 'ceiling'))?.label ?? s.label]));
     writeSection(RESULTS, section, [
       `${date} UTC. Machine: 2 cores, noisy (the server, its actor threads and wrk share them); ${header.replace(/^bench:load: /, '')}.`,
       '',

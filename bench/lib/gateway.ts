@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startChild, waitFor200, type Child } from './processes.ts';
 import type { Row } from './results.ts';
-import { PACE_MS } from './wrk.ts';
+import { HOT_IDS, PACE_MS } from './wrk.ts';
 
 /** Servers of the gateway scenarios (issue 10), besides the seeded sortie they stand in front of. */
 export interface GatewayUrls {
@@ -49,6 +49,7 @@ export const GATEWAY_LABELS = {
   direct: 'upstream direct: GET /areas/{id}',
   proxy: 'gateway: GET /proxy/areas/{id}, no cache',
   proxyCached: 'gateway: GET /proxy/areas/{id}, cached',
+  proxyHot: `gateway: GET /proxy/areas/{id}, cached, hot set of ${HOT_IDS}`,
   directPaced: `upstream direct: GET /areas/{id}, paced (${PACE_MS} ms between requests per connection)`,
   proxyPaced: `gateway: GET /proxy/areas/{id}, no cache, paced (${PACE_MS} ms)`,
   directList: 'upstream direct: GET /areas?limit=1000',
@@ -73,7 +74,8 @@ export function gatewaySummary(rows: readonly Row[]): string[] {
   const mark = (ok: boolean) => (ok ? '✓' : '✗');
   for (const connections of [...new Set(rows.map((r) => r.connections))]) {
     for (const [label, what, directLabel] of [[GATEWAY_LABELS.proxy, 'no cache, saturating', GATEWAY_LABELS.direct],
-      [GATEWAY_LABELS.proxyCached, 'cached, saturating', GATEWAY_LABELS.direct], [GATEWAY_LABELS.proxyPaced, `no cache, paced ${PACE_MS} ms`, GATEWAY_LABELS.directPaced]] as const) {
+      [GATEWAY_LABELS.proxyCached, 'cached, saturating', GATEWAY_LABELS.direct], [GATEWAY_LABELS.proxyHot, 'cached hot set, saturating', GATEWAY_LABELS.direct],
+      [GATEWAY_LABELS.proxyPaced, `no cache, paced ${PACE_MS} ms`, GATEWAY_LABELS.directPaced]] as const) {
       const via = find(label, connections);
       const direct = find(directLabel, connections);
       if (direct === undefined || via === undefined) continue;

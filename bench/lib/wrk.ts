@@ -63,6 +63,9 @@ const BY_ID_POOL = 200_000;
  */
 export const PACE_MS = 40;
 
+/** Ids of the hot set of `hotProxyById`: the first ones of the ids file. */
+export const HOT_IDS = 1000;
+
 /** Scripts of the scenarios, by name. */
 export interface WrkScripts {
   /** Plain GET of the URL given to wrk. */
@@ -74,6 +77,8 @@ export interface WrkScripts {
   /** `byId` and `proxyById` paced: each connection waits PACE_MS before each request (wrk's `delay` hook), an offered load under saturation. */
   pacedById: string;
   pacedProxyById: string;
+  /** `proxyById` over the first HOT_IDS ids only: a hot set a cache can hold. */
+  hotProxyById: string;
   /** POST `/areas` with a unique name per request (run id, thread, counter). */
   post: string;
 }
@@ -84,13 +89,16 @@ export interface WrkScripts {
  * @param runId tag that makes POSTed names unique across runs.
  */
 export function writeScripts(dir: string, idsFile: string, runId: string): WrkScripts {
-  const byIdUnder = (prefix: string, paceMs = 0) => `${THREADS}${paceMs > 0 ? `\nfunction delay()\n  return ${paceMs}\nend` : ''}
+  const byIdUnder = (prefix: string, paceMs = 0, maxIds = Number.MAX_SAFE_INTEGER) => `${THREADS}${paceMs > 0 ? `\nfunction delay()\n  return ${paceMs}\nend` : ''}
 local reqs = {}
 local i = 0
 function init(args)
   math.randomseed(os.time() * 1000 + tid)
   local ids = {}
-  for line in io.lines(${JSON.stringify(idsFile)}) do ids[#ids + 1] = line end
+  for line in io.lines(${JSON.stringify(idsFile)}) do
+    if #ids >= ${maxIds} then break end
+    ids[#ids + 1] = line
+  end
   for k = 1, ${BY_ID_POOL} do reqs[k] = wrk.format("GET", "${prefix}/areas/" .. ids[math.random(#ids)]) end
 end
 function request()
@@ -110,13 +118,15 @@ end
 ${REPORT}`;
   const scripts = {
     get: join(dir, 'get.lua'), byId: join(dir, 'by-id.lua'), proxyById: join(dir, 'proxy-by-id.lua'),
-    pacedById: join(dir, 'paced-by-id.lua'), pacedProxyById: join(dir, 'paced-proxy-by-id.lua'), post: join(dir, 'post.lua'),
+    pacedById: join(dir, 'paced-by-id.lua'), pacedProxyById: join(dir, 'paced-proxy-by-id.lua'), hotProxyById: join(dir, 'hot-proxy-by-id.lua'),
+    post: join(dir, 'post.lua'),
   };
   writeFileSync(scripts.get, REPORT);
   writeFileSync(scripts.byId, byIdUnder(''));
   writeFileSync(scripts.proxyById, byIdUnder('/proxy'));
   writeFileSync(scripts.pacedById, byIdUnder('', PACE_MS));
   writeFileSync(scripts.pacedProxyById, byIdUnder('/proxy', PACE_MS));
+  writeFileSync(scripts.hotProxyById, byIdUnder('/proxy', 0, HOT_IDS));
   writeFileSync(scripts.post, post);
   return scripts;
 }
