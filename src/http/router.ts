@@ -20,7 +20,7 @@ export type KeptHeader = (typeof KEPT_HEADERS)[number];
  * (the uWS `HttpRequest` dies when the synchronous handler returns).
  */
 export interface RequestContext {
-  /** Upper-case method, e.g. `GET`. */
+  /** Method, e.g. `GET` (as sent on any-method routes: methods are case-sensitive). */
   readonly method: string;
   /** Path without the query, e.g. `/areas/1`. */
   readonly path: string;
@@ -225,7 +225,8 @@ export class Router {
     let onAbort: Promise<never> | undefined;
     let isAborted = false;
     const gate = this.opts.gate;
-    const method = def.method === 'any' ? req.getCaseSensitiveMethod().toUpperCase() : verbs[def.method];
+    // Methods are case-sensitive (RFC 9110 §9.1): an any-method route sees the method as sent.
+    const method = def.method === 'any' ? req.getCaseSensitiveMethod() : verbs[def.method];
     const ctx = new HttpContext(method, req.getUrl(), req.getQuery() ?? '', params, req, res, gate);
     if (def.body === true) ctx.keep();
     let out: Reply | StreamedReply | Promise<Reply | StreamedReply>;
