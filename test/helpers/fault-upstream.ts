@@ -23,6 +23,8 @@ export interface FaultUpstream {
   count(prefix: string): number;
   /** Behaviour of `/areas` (default `ok`). */
   areasMode: AreasMode;
+  /** Requests to `/slow` whose connection was closed (by the gateway) before the answer was sent. */
+  cancelled: number;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ export const FAULT_AREAS = Array.from({ length: 7 }, (_, i) => ({ id: i + 1, nam
 /**
  * Starts the fault-injecting upstream (node:http). Routes, by path:
  * - `/echo…` (any method): 200 JSON `{method, url, headers, body}` of the request as received;
- * - `/slow?ms=N`: 200 after N ms;
+ * - `/slow?ms=N`: 200 after N ms (counts in `cancelled` when its connection closes first);
  * - `/status/N`: answers status N with a JSON body;
  * - `/reset`: destroys the connection without answering;
  * - `/midbody`: announces 1000 bytes, sends 10, then destroys the connection;
@@ -43,7 +45,7 @@ export const FAULT_AREAS = Array.from({ length: 7 }, (_, i) => ({ id: i + 1, nam
 export async function startFaultUpstream(): Promise<FaultUpstream> {
   const received: Received[] = [];
   const state: FaultUpstream = {
-    url: '', received, areasMode: 'ok',
+    url: '', received, areasMode: 'ok', cancelled: 0,
     count: (prefix) => received.filter((r) => r.url.startsWith(prefix)).length,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
@@ -60,7 +62,10 @@ export async function startFaultUpstream(): Promise<FaultUpstream> {
       };
       const path = u.pathname;
       if (path.startsWith('/echo')) return json(200, { method: r.method, url: r.url, headers: r.headers, body: r.body.toString('utf8') });
-      if (path === '/slow') return void setTimeout(() => json(200, { slow: true }), Number(u.searchParams.get('ms') ?? 1000));
+      if (path === '/slow') {
+        res.once('close', () => { if (!res.writableEnded) state.cancelled++; });
+        return void setTimeout(() => { if (!res.destroyed) json(200, { slow: true }); }, Number(u.searchParams.get('ms') ?? 1000));
+      }
       if (path.startsWith('/status/')) return json(Number(path.slice(8)), { status: Number(path.slice(8)) });
       if (path === '/reset') return void req.socket.destroy();
       if (path === '/midbody') {

@@ -146,6 +146,19 @@ describe('limits and faults', () => {
     await expectProblem(await fetch(`${gw.url}/proxy/midbody`), 502);
   });
 
+  test('a client that goes away cancels its upstream request', async () => {
+    const before = upstream.cancelled;
+    const abort = new AbortController();
+    const pending = fetch(`${gw.url}/proxy/slow?ms=350`, { method: 'POST', body: '', signal: abort.signal });
+    await new Promise((r) => setTimeout(r, 100));
+    abort.abort();
+    await assert.rejects(pending);
+    const deadline = Date.now() + 2000;
+    while (upstream.cancelled === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(upstream.cancelled, before + 1, 'the upstream saw its connection closed before answering');
+    assert.equal((await fetch(`${gw.url}/proxy/echo`)).status, 200, 'the gateway still serves');
+  });
+
   test('a method undici cannot forward is a 4xx, not a 500', async () => {
     const [ex] = await rawSequence(gw.port, [requestHead('CONNECT', '/proxy/echo', [])]);
     assert.ok(ex?.status !== undefined && ex.status >= 400 && ex.status < 500, `status ${ex?.status}`);
