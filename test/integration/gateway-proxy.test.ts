@@ -159,6 +159,13 @@ describe('limits and faults', () => {
     assert.equal((await fetch(`${gw.url}/proxy/echo`)).status, 200, 'the gateway still serves');
   });
 
+  test('a path with dot segments (which could climb out of UPSTREAM_URL\'s path) is refused, plain or encoded', async () => {
+    const before = upstream.received.length;
+    for (const path of ['/proxy/a/../echo', '/proxy/%2E%2E/echo', '/proxy/./echo', '/proxy/echo/..'])
+      await expectProblem((await rawSequence(gw.port, [requestHead('GET', path, [])]).then(([r]) => new Response(r?.body, { status: r?.status, headers: r?.headers }))), 400);
+    assert.equal(upstream.received.length, before);
+  });
+
   test('a method undici cannot forward is a 4xx, not a 500', async () => {
     const [ex] = await rawSequence(gw.port, [requestHead('CONNECT', '/proxy/echo', [])]);
     assert.ok(ex?.status !== undefined && ex.status >= 400 && ex.status < 500, `status ${ex?.status}`);

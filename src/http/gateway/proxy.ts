@@ -10,6 +10,8 @@ import type { Upstream } from './upstream.ts';
 
 const ROUTE = '/proxy/*';
 const PREFIX_LENGTH = '/proxy'.length;
+/** A `.` or `..` path segment, plain or percent-encoded (RFC 3986 §5.2.4): it could climb out of UPSTREAM_URL's path. */
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
 /**
  * `ANY /proxy/*` (../shared/API.md, "Gateway"): forwards the request to UPSTREAM_URL + the rest of
@@ -26,12 +28,14 @@ export class Proxy {
     private readonly log: Logger,
   ) {}
 
-  /** @throws Problem 502/503/504 when the upstream fails (see Upstream), 413 when the body is over the limit, 400 for CONNECT. */
+  /** @throws Problem 502/503/504 when the upstream fails (see Upstream), 413 when the body is over the limit, 400 for CONNECT or a dot segment. */
   async handle(ctx: RequestContext): Promise<StreamedReply> {
     const f = ctx.forward as NonNullable<RequestContext['forward']>;
     if (ctx.method === 'CONNECT') throw gatewayProblems.unforwardable('CONNECT (a tunnel) is not forwarded.');
+    const rest = ctx.path.slice(PREFIX_LENGTH) || '/';
+    if (DOT_SEGMENT.test(rest)) throw gatewayProblems.unforwardable('The path has a `.` or `..` segment; send it normalised.');
     const trace = continueTrace(headerValue(f.headers, 'traceparent'));
-    const path = `${this.upstream.prefix}${ctx.path.slice(PREFIX_LENGTH) || '/'}${ctx.query === '' ? '' : `?${ctx.query}`}`;
+    const path = `${this.upstream.prefix}${rest}${ctx.query === '' ? '' : `?${ctx.query}`}`;
     const request = {
       route: ROUTE, method: ctx.method, path, body: f.body,
       headers: upstreamRequestHeaders(f.headers, { peer: f.peer, traceparent: traceparentOf(trace) }),
