@@ -215,6 +215,13 @@ describe('cache', () => {
     }
   });
 
+  test('coalescing honours Vary: concurrent requests with another value of the varying header get their own answer', async () => {
+    const path = '/cache?ms=150&k=coalesce-vary&vary=Accept-Language&cc=no-store';
+    const get = (lang: string) => fetch(`${gw.url}/proxy${path}`, { headers: { 'accept-language': lang } }).then(async (r) => ((await r.json()) as { lang: string }).lang);
+    assert.deepEqual(await Promise.all([get('en'), get('en'), get('fr'), get('en')]), ['en', 'en', 'fr', 'en']);
+    assert.equal(upstream.count(path), 2, 'one request per variant');
+  });
+
   test('/metrics: upstream latency, errors by kind, cache counters, breaker state', async () => {
     const text = await (await fetch(`${gw.adminUrl}/metrics`)).text();
     assert.match(text, /^sortie_upstream_breaker_state 0$/m);

@@ -25,6 +25,11 @@ export interface Lookup {
 /** Looks up a request header by lower-case name ('' when absent). */
 export type HeaderOf = (name: string) => string;
 
+interface Fetched {
+  response: StoredResponse;
+  varyValues: string;
+}
+
 const valuesOf = (names: readonly string[], header: HeaderOf) => names.map(header).join('\n');
 /** RFC 5861 stale-if-error applies to these upstream statuses too, not only to failures. */
 const isErrorStatus = (status: number) => status === 500 || status === 502 || status === 503 || status === 504;
@@ -42,7 +47,8 @@ const isErrorStatus = (status: number) => status === 500 || status === 502 || st
  */
 export class ResponseCache {
   private readonly entries: LRUCache<string, Entry>;
-  private readonly inflight = new Map<string, Promise<StoredResponse>>();
+  /** Fetches in flight by key, with the values of the answer's `Vary` headers in the request that made it. */
+  private readonly inflight = new Map<string, Promise<Fetched>>();
 
   /**
    * @param maxBytes bytes of bodies and headers kept; one entry takes a quarter at most.
@@ -84,12 +90,9 @@ export class ResponseCache {
     if (outcome === 'miss') this.stats.misses++;
     else this.stats.coalesced++;
     try {
-      let response = await pending;
-      if (outcome === 'coalesced') {
-        const names = varyNames(response.vary);
-        // The shared answer varies on a header this request sent otherwise: fetch its own variant.
-        if (names.length > 0 && valuesOf(names, header) !== this.entries.get(key)?.varyValues) response = await this.fetch(key, ttlMs, header, load);
-      }
+      let { response, varyValues } = await pending;
+      // The shared answer varies on a header this request sent otherwise: fetch its own variant.
+      if (outcome === 'coalesced' && valuesOf(varyNames(response.vary), header) !== varyValues) ({ response, varyValues } = await this.fetch(key, ttlMs, header, load));
       if (usable !== undefined && isErrorStatus(response.status) && now < usable.freshUntil + this.staleIfErrorMs) return this.stale(usable, now);
       return { response, outcome, age: undefined };
     } catch (err) {
@@ -104,16 +107,16 @@ export class ResponseCache {
   }
 
   /** Loads `key` once for every concurrent caller and stores the answer when it may be. */
-  private fetch(key: string, ttlMs: number, header: HeaderOf, load: () => Promise<StoredResponse>): Promise<StoredResponse> {
+  private fetch(key: string, ttlMs: number, header: HeaderOf, load: () => Promise<StoredResponse>): Promise<Fetched> {
     const p = load().then((response) => {
+      const vary = varyNames(response.vary);
+      const varyValues = valuesOf(vary, header);
       const fresh = ttlMs === 0 ? 0 : freshnessMs(response.status, response.cacheControl, response.vary, ttlMs);
       if (fresh > 0) {
-        const vary = varyNames(response.vary);
         const storedAt = Date.now();
-        this.entries.set(key, { response, storedAt, freshUntil: storedAt + fresh, vary, varyValues: valuesOf(vary, header) },
-          { ttl: fresh + this.staleIfErrorMs });
+        this.entries.set(key, { response, storedAt, freshUntil: storedAt + fresh, vary, varyValues }, { ttl: fresh + this.staleIfErrorMs });
       }
-      return response;
+      return { response, varyValues };
     }).finally(() => {
       if (this.inflight.get(key) === p) this.inflight.delete(key);
     });
