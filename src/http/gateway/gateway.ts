@@ -4,14 +4,14 @@ import { GatewayStats } from '../../metrics/gateway.ts';
 import type { AreaReads } from '../area-reads.ts';
 import { Aggregator, localAreas, upstreamAreas } from './aggregate.ts';
 import { ResponseCache } from './cache.ts';
-import { Proxy } from './proxy.ts';
+import { ReverseProxy } from './proxy.ts';
 import { Upstream } from './upstream.ts';
 
 /** The gateway's parts, as the routes and metrics use them. */
 export interface Gateway {
   aggregator: Aggregator;
   /** Undefined when UPSTREAM_URL is unset (`/proxy/*` then answers 404). */
-  proxy: Proxy | undefined;
+  proxy: ReverseProxy | undefined;
   stats: GatewayStats;
   /** Closes the upstream connections. */
   close(): Promise<void>;
@@ -32,7 +32,7 @@ export function createGateway(config: Config, reads: AreaReads, log: Logger): Ga
   const source = upstream === undefined ? localAreas(reads) : upstreamAreas(upstream, cache.maxEntryBytes);
   return {
     aggregator: new Aggregator(source, cache, config.AGGREGATE_CACHE_TTL_MS, config.AGGREGATE_MAX_ITEMS),
-    proxy: upstream === undefined ? undefined : new Proxy(upstream, cache, config.PROXY_CACHE_TTL_MS, log),
+    proxy: upstream === undefined ? undefined : new ReverseProxy(upstream, cache, config.PROXY_CACHE_TTL_MS, log),
     stats,
     close: async () => { await upstream?.close(); },
   };

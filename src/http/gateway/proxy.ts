@@ -20,7 +20,7 @@ const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
  * `Authorization` go through the response cache when `ttlMs` > 0 (answers are then read whole);
  * everything else is streamed both ways. Each request is logged with its trace ids.
  */
-export class Proxy {
+export class ReverseProxy {
   constructor(
     private readonly upstream: Upstream,
     private readonly cache: ResponseCache,
