@@ -12,7 +12,8 @@
  * - the gateway (issue 10): two more sorties with UPSTREAM_URL = the seeded one, cache off and on
  *   (bench/lib/gateway.ts): `GET /proxy/areas/{id}` against `GET /areas/{id}` on the upstream directly,
  *   `GET /aggregate/areas` (1000 cities) against the upstream's `GET /areas?limit=1000` and a bare uWS
- *   server answering the same bytes (its ceiling), alternating run by run.
+ *   server answering the same bytes (its ceiling), and a Fastify + @fastify/reply-from gateway for scale,
+ *   alternating run by run.
  *
  * Prints one markdown table (req/s, p50/p95/p99 in ms, errors, ratio to the ceiling at the same
  * connection count, the issue's aims) and writes it, with the command, into the "## Load" section
@@ -32,7 +33,7 @@
  *   default: a temp dir, seeded, removed at the end;
  * - `BENCH_SCENARIOS` comma-separated scenario keys to run (`ceiling,by-id,list-city,list,post`,
  *   default all); without `ceiling` there are no ratios, and a partial run leaves RESULTS.md alone
- *   (`BENCH_SCENARIOS=ceiling,gw-direct,gw-proxy,gw-proxy-cached,gw-proxy-hot,gw-direct-paced,gw-proxy-paced,gw-ceiling,gw-direct-list,gw-aggregate,gw-aggregate-cached`
+ *   (`BENCH_SCENARIOS=ceiling,gw-direct,gw-proxy,gw-fastify,gw-proxy-cached,gw-proxy-hot,gw-direct-paced,gw-proxy-paced,gw-ceiling,gw-direct-list,gw-aggregate,gw-aggregate-cached`
  *   runs and writes the gateway section only);
  * - `BENCH_CPU_PROF` a directory: the server runs with `node --cpu-prof` and writes its profile
  *   there on exit;
@@ -84,6 +85,7 @@ const SCENARIOS: Scenario[] = [
   ...([
     { key: 'gw-direct', label: GATEWAY_LABELS.direct, server: 'sortie', path: '/', script: 'byId', group: 'proxy' },
     { key: 'gw-proxy', label: GATEWAY_LABELS.proxy, server: 'gatewayNoCache', path: '/', script: 'proxyById', group: 'proxy' },
+    { key: 'gw-fastify', label: GATEWAY_LABELS.fastify, server: 'fastifyGateway', path: '/', script: 'proxyById', group: 'proxy' },
     { key: 'gw-proxy-cached', label: GATEWAY_LABELS.proxyCached, server: 'gatewayCache', path: '/', script: 'proxyById', group: 'proxy' },
     { key: 'gw-proxy-hot', label: GATEWAY_LABELS.proxyHot, server: 'gatewayCache', path: '/', script: 'hotProxyById', group: 'proxy' },
     { key: 'gw-direct-paced', label: GATEWAY_LABELS.directPaced, server: 'sortie', path: '/', script: 'pacedById', group: 'paced', ceiling: 'none' },
@@ -226,7 +228,7 @@ try {
   const base = { ceiling: `http://127.0.0.1:${ceilingPort}`, sortie: `http://127.0.0.1:${sortiePort}`, sortieNoMetrics: `http://127.0.0.1:${bareMetricsPort}` };
   await Promise.all([waitFor200(`${base.ceiling}/`, ceiling), waitFor200(`${base.sortie}/health`, sortie), waitFor200(`${base.sortieNoMetrics}/health`, noMetrics)]);
   let aggregateLine = '';
-  let gateways: GatewayUrls = { gatewayNoCache: '', gatewayCache: '', ceilingAggregate: '' };
+  let gateways: GatewayUrls = { gatewayNoCache: '', gatewayCache: '', ceilingAggregate: '', fastifyGateway: '' };
   if (opts.scenarios.some((s) => s.section === '## Gateway')) {
     const started = await startGateways(base.sortie, ROOT, work, children);
     gateways = started.urls;
@@ -285,7 +287,8 @@ try {
       + '`/aggregate/areas` (1000 cities). Saturating rows send the next request as soon as the answer arrives, so their latency is '
       + 'mostly queueing (Little\'s law: connections / req/s); paced rows wait 40 ms per connection before each request (wrk\'s `delay` hook, '
       + '≈ 5k req/s offered at 200 connections, under both servers\' capacity): their p99 difference is the cost of the extra hop. '
-      + 'Five processes and wrk share 2 cores: a gateway row pays for the upstream\'s CPU too.',
+      + '"Fastify + @fastify/reply-from" is the usual Node.js gateway (bench/fastify-gateway.ts, no cache, breaker or tracing) on the same upstream, for scale. '
+      + 'Six processes and wrk share 2 cores: a gateway row pays for the upstream\'s CPU too.',
   };
   for (const section of ['## Load', '## Gateway'] as const) {
     const mine = SCENARIOS.filter((s) => (s.section ?? '## Load') === section);

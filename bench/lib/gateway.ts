@@ -12,26 +12,30 @@ export interface GatewayUrls {
   gatewayCache: string;
   /** A bare uWS server answering the bytes of one `/aggregate/areas` answer: the ceiling for that size. */
   ceilingAggregate: string;
+  /** The usual Node.js gateway for comparison: Fastify + @fastify/reply-from (bench/fastify-gateway.ts). */
+  fastifyGateway: string;
 }
 
 /**
  * Starts the two gateways in front of `upstreamUrl` (each with its own empty DATA_DIR under
- * `work`, one partition, LOG_LEVEL=warn, RATE_LIMIT=off), captures one `/aggregate/areas` answer and
+ * `work`, one partition, LOG_LEVEL=warn, RATE_LIMIT=off) and the Fastify one, captures one `/aggregate/areas` answer and
  * starts the bare uWS server that answers it (bench/ceiling.ts with CEILING_BODY_FILE).
  * @param children every started process is pushed here (the caller stops them).
  * @returns their URLs and the size of the aggregate answer, bytes.
  */
 export async function startGateways(upstreamUrl: string, root: string, work: string, children: Child[]): Promise<{ urls: GatewayUrls; aggregateBytes: number }> {
-  const [noCachePort, cachePort, ceilingPort] = [await freePort(), await freePort(), await freePort()];
+  const [noCachePort, cachePort, ceilingPort, fastifyPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const env = { HOST: '127.0.0.1', ADMIN_PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT: 'off', PARTITIONS: '1', UPSTREAM_URL: upstreamUrl };
   const noCache = startChild('gateway-no-cache', ['--import', 'tsx', 'src/main.ts'],
     { ...env, PORT: String(noCachePort), DATA_DIR: join(work, 'gw-no-cache'), PROXY_CACHE_TTL_MS: '0', AGGREGATE_CACHE_TTL_MS: '0' }, root, join(work, 'gateway-no-cache.log'));
   const cache = startChild('gateway-cache', ['--import', 'tsx', 'src/main.ts'],
     { ...env, PORT: String(cachePort), DATA_DIR: join(work, 'gw-cache'), PROXY_CACHE_TTL_MS: '60000' }, root, join(work, 'gateway-cache.log'));
-  children.push(noCache, cache);
+  const fastify = startChild('fastify-gateway', ['--import', 'tsx', 'bench/fastify-gateway.ts'], { PORT: String(fastifyPort), UPSTREAM_URL: upstreamUrl }, root, join(work, 'fastify-gateway.log'));
+  children.push(noCache, cache, fastify);
   const gatewayNoCache = `http://127.0.0.1:${noCachePort}`;
   const gatewayCache = `http://127.0.0.1:${cachePort}`;
-  await Promise.all([waitFor200(`${gatewayNoCache}/health`, noCache), waitFor200(`${gatewayCache}/health`, cache)]);
+  const fastifyGateway = `http://127.0.0.1:${fastifyPort}`;
+  await Promise.all([waitFor200(`${gatewayNoCache}/health`, noCache), waitFor200(`${gatewayCache}/health`, cache), waitFor200(`${fastifyGateway}/proxy/health`, fastify)]);
   const res = await fetch(`${gatewayNoCache}/aggregate/areas`);
   if (res.status !== 200) throw new Error(`GET /aggregate/areas through the gateway: ${res.status} ${await res.text()}`);
   const body = Buffer.from(await res.arrayBuffer());
@@ -41,7 +45,7 @@ export async function startGateways(upstreamUrl: string, root: string, work: str
   children.push(ceiling);
   const ceilingAggregate = `http://127.0.0.1:${ceilingPort}`;
   await waitFor200(`${ceilingAggregate}/`, ceiling);
-  return { urls: { gatewayNoCache, gatewayCache, ceilingAggregate }, aggregateBytes: body.length };
+  return { urls: { gatewayNoCache, gatewayCache, ceilingAggregate, fastifyGateway }, aggregateBytes: body.length };
 }
 
 /** Labels of the gateway scenarios (bench/load.ts), by role, for the summary lines. */
@@ -50,6 +54,7 @@ export const GATEWAY_LABELS = {
   proxy: 'gateway: GET /proxy/areas/{id}, no cache',
   proxyCached: 'gateway: GET /proxy/areas/{id}, cached',
   proxyHot: `gateway: GET /proxy/areas/{id}, cached, hot set of ${HOT_IDS}`,
+  fastify: 'Fastify + @fastify/reply-from: GET /proxy/areas/{id} (for comparison)',
   directPaced: `upstream direct: GET /areas/{id}, paced (${PACE_MS} ms between requests per connection)`,
   proxyPaced: `gateway: GET /proxy/areas/{id}, no cache, paced (${PACE_MS} ms)`,
   directList: 'upstream direct: GET /areas?limit=1000',
@@ -74,6 +79,7 @@ export function gatewaySummary(rows: readonly Row[]): string[] {
   const mark = (ok: boolean) => (ok ? '✓' : '✗');
   for (const connections of [...new Set(rows.map((r) => r.connections))]) {
     for (const [label, what, directLabel] of [[GATEWAY_LABELS.proxy, 'no cache, saturating', GATEWAY_LABELS.direct],
+      [GATEWAY_LABELS.fastify, 'Fastify + reply-from, for comparison, saturating', GATEWAY_LABELS.direct],
       [GATEWAY_LABELS.proxyCached, 'cached, saturating', GATEWAY_LABELS.direct], [GATEWAY_LABELS.proxyHot, 'cached hot set, saturating', GATEWAY_LABELS.direct],
       [GATEWAY_LABELS.proxyPaced, `no cache, paced ${PACE_MS} ms`, GATEWAY_LABELS.directPaced]] as const) {
       const via = find(label, connections);
