@@ -43,9 +43,9 @@ export class Breaker {
    * Runs `fn` through the breaker.
    * @throws Problem 503 (`Retry-After`) while the circuit is open; otherwise whatever `fn` throws.
    */
-  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async run<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return await this.policy.execute(fn, signal);
+      return await this.policy.execute(fn);
     } catch (err) {
       if (!(err instanceof BrokenCircuitError)) throw err;
       const left = this.openedAt + this.halfOpenMs - Date.now();
