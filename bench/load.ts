@@ -40,13 +40,12 @@
  *   there on exit;
  * - `PARTITIONS`, `CACHE_MAX`, …: passed on to the server as usual.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../src/config.ts';
 import { intEnv, settingsOrExit } from '../src/cli/env.ts';
-import { freePort, startChild, waitFor200, type Child } from './lib/processes.ts';
+import { freePort, runSeed, startChild, waitFor200, type Child } from './lib/processes.ts';
 import { prepareOffers, type OfferBench } from './lib/offers.ts';
 import { TABLE_HEADER, tableRow, writeSection, type Row } from './lib/results.ts';
 import { writeOfferScripts, type OfferScripts } from './lib/wrk-offers.ts';
@@ -116,19 +115,6 @@ function metricsCost(rows: Row[]): string[] {
     const cost = (o.reqPerSec - r.reqPerSec) / o.reqPerSec;
     return [`Metrics cost, GET /areas/{id} at ${r.connections} connections: ${Math.round(r.reqPerSec).toLocaleString('en')} req/s with METRICS=on, `
       + `${Math.round(o.reqPerSec).toLocaleString('en')} with METRICS=off: ${(cost * 100).toFixed(1)}% (aim ≤ 5%) ${Math.abs(cost) <= 0.05 ? '✓' : '✗'}`];
-  });
-}
-
-/** Runs the seed CLI `script` on `dataDir` with `env` (progress on our stderr) and returns its summary line. */
-function seed(dataDir: string, script = 'src/cli/seed-cities.ts', env: Record<string, string> = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: ROOT, env: { ...process.env, ...env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    p.once('error', reject);
-    p.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${script} exited with ${code}:\n${out}`))));
   });
 }
 
@@ -206,12 +192,12 @@ try {
   let seedLine = `reused ${dataDir} (BENCH_DATA_DIR)`;
   if (opts.dataDir === undefined) {
     process.stderr.write(`bench:load: seeding the cities into ${dataDir}\n`);
-    seedLine = (await seed(dataDir)).replace(/^seed:cities /, '');
+    seedLine = (await runSeed(ROOT, dataDir)).replace(/^seed:cities /, '');
   }
   const withOffers = opts.scenarios.some((s) => s.offers === true);
   if (withOffers) {
     process.stderr.write(`bench:load: seeding ${opts.demoOffers} demo offers into ${dataDir}\n`);
-    seedLine += `; demo: ${(await seed(dataDir, 'src/cli/seed-demo.ts', { DEMO_OFFERS: String(opts.demoOffers) })).replace(/^seed:demo /, '')}`;
+    seedLine += `; demo: ${(await runSeed(ROOT, dataDir, 'src/cli/seed-demo.ts', { DEMO_OFFERS: String(opts.demoOffers) })).replace(/^seed:demo /, '')}`;
   }
 
   const [ceilingPort, sortiePort, bareMetricsPort] = [await freePort(), await freePort(), await freePort()];

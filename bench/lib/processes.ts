@@ -66,3 +66,20 @@ export async function waitFor200(url: string, child: Child, timeoutMs = 60_000):
   }
   throw new Error(`${child.name} did not answer 200 on ${url} within ${timeoutMs} ms; see ${child.logFile}`);
 }
+
+/**
+ * Runs the seed CLI `script` (relative to `root`: `src/cli/seed-cities.ts`, `src/cli/seed-demo.ts`) on
+ * `dataDir` with `env` added, its progress on our stderr.
+ * @returns its summary line (stdout). @throws Error with that output when it exits with another code than 0.
+ */
+export function runSeed(root: string, dataDir: string, script = 'src/cli/seed-cities.ts', env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: root, env: { ...process.env, ...env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    p.once('error', reject);
+    p.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${script} exited with ${code}:\n${out}`))));
+  });
+}
