@@ -30,10 +30,12 @@
  * - `DEMO_OFFERS` offers of the demo catalogue (default 100000); `BENCH_DATA_DIR` a DATA_DIR to reuse
  *   (seed:demo runs on it and adds only what is missing; the bench's accounts and offers stay in it);
  *   default: a temp dir, removed at the end;
+ * - `BENCH_CPU_PROF` a directory: the server runs with `node --cpu-prof` and writes its profiles there
+ *   on exit (one per thread: the front and each actor);
  * - `PARTITIONS`, `ACTOR_CONCURRENCY`, `SCRYPT_COST_LOG2`, …: passed on to the server as usual.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../src/config.ts';
@@ -63,6 +65,7 @@ function settings() {
     phases: PHASES.filter((p) => phases.includes(p)),
     demoOffers: intEnv('DEMO_OFFERS', 100_000),
     dataDir: process.env.BENCH_DATA_DIR || undefined,
+    cpuProf: process.env.BENCH_CPU_PROF || undefined,
   };
 }
 
@@ -110,7 +113,12 @@ try {
   const seedLine = (await runSeed(ROOT, dataDir, 'src/cli/seed-demo.ts', { DEMO_OFFERS: String(opts.demoOffers) })).replace(/^seed:demo /, '');
 
   const [port, adminPort] = [await freePort(), await freePort()];
-  const server = startChild('sortie', ['--import', 'tsx', 'src/main.ts'], {
+  const profArgs: string[] = [];
+  if (opts.cpuProf !== undefined) {
+    mkdirSync(opts.cpuProf, { recursive: true });
+    profArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`);
+  }
+  const server = startChild('sortie', [...profArgs, '--import', 'tsx', 'src/main.ts'], {
     HOST: '127.0.0.1', PORT: String(port), ADMIN_HOST: '127.0.0.1', ADMIN_PORT: String(adminPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT: 'off',
   }, ROOT, join(work, 'sortie.log'));
   children.push(server);
@@ -121,7 +129,7 @@ try {
   const prepared = await prepareJourney({
     base, adminBase: `http://127.0.0.1:${adminPort}`, runId: Date.now().toString(36), users: opts.vus, staff: opts.staff, spreadOffers: opts.spreadOffers,
   });
-  const plan: JourneyPlan = { base, phases: opts.phases, durationS: opts.duration, warmupS: opts.warmup, ...prepared.plan };
+  const plan: JourneyPlan = { base, serverPid: server.proc.pid as number, phases: opts.phases, durationS: opts.duration, warmupS: opts.warmup, ...prepared.plan };
   const planFile = join(work, 'plan.json');
   writeFileSync(planFile, JSON.stringify(plan));
   const phaseMs = (opts.warmup + opts.duration) * 1000;

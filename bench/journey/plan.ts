@@ -27,6 +27,8 @@ export const STEPS = {
 export interface JourneyPlan {
   /** `http://127.0.0.1:<port>` of the server under test. */
   base: string;
+  /** Its process id, to read its CPU time (Linux `/proc`). */
+  serverPid: number;
   /** Phases to run, in PHASES order. */
   phases: Phase[];
   /** Seconds measured per phase, after `warmupS` seconds of the same load unrecorded. */
@@ -69,4 +71,10 @@ export interface PhaseResult {
   steps: StepResult[];
   /** Counts of what happened beside the steps (e.g. searches that offered nothing bookable). */
   notes: Record<string, number>;
+  /** CPU used over the measured window, in cores (1 = one core busy all the time); undefined where unreadable. */
+  cpu: { server: number | undefined; generator: number };
+  /** 1-minute load average at the end of the phase (ours is ~3: front, actors, generator; more means other work). */
+  loadAverage: number;
+  /** CPU pressure at the end of the phase (`/proc/pressure/cpu` some avg10, %): how long runnable threads waited for a core. */
+  cpuPressure: number | undefined;
 }

@@ -1,4 +1,6 @@
+import { loadavg } from 'node:os';
 import { build, type Histogram } from 'hdr-histogram-js';
+import { cpuPressure, ownCpuSeconds, processCpuSeconds } from './cpu.ts';
 import type { Phase, PhaseResult, StepResult } from './plan.ts';
 
 /** Latencies are recorded in µs, from 1 µs to 60 s, with 3 significant digits (HdrHistogram). */
@@ -15,17 +17,29 @@ export class PhaseRecorder {
   private readonly notes = new Map<string, number>();
   private startedAt = Number.POSITIVE_INFINITY;
   private stoppedAt = Number.POSITIVE_INFINITY;
+  /** CPU seconds of the server and of this process at `start()` and `stop()`. */
+  private cpuAtStart: [number | undefined, number] = [undefined, 0];
+  private cpuAtStop: [number | undefined, number] | undefined;
+
+  /** @param serverPid the server's process id, whose CPU time is read at `start()` and `stop()`. */
+  constructor(private readonly serverPid: number) {}
+
+  private cpuNow(): [number | undefined, number] {
+    return [processCpuSeconds(this.serverPid), ownCpuSeconds()];
+  }
 
   /** Starts the measured window (now, `performance.now()` ms); what was recorded before is forgotten. */
   start(): void {
     this.steps.clear();
     this.notes.clear();
+    this.cpuAtStart = this.cpuNow();
     this.startedAt = performance.now();
   }
 
   /** Ends the measured window: requests sent from now on do not count (answers to earlier ones still do). */
   stop(): void {
     this.stoppedAt = performance.now();
+    this.cpuAtStop = this.cpuNow();
   }
 
   /** True when a request sent at `sentAt` (ms, `performance.now()`) belongs to the measured window. */
@@ -80,6 +94,12 @@ export class PhaseRecorder {
     }));
     const rank = (step: string) => { const i = order.indexOf(step); return i === -1 ? order.length : i; };
     steps.sort((a, b) => rank(a.step) - rank(b.step));
-    return { phase, seconds, steps, notes: Object.fromEntries(this.notes) };
+    const [serverEnd, ownEnd] = this.cpuAtStop ?? this.cpuNow();
+    const [serverStart, ownStart] = this.cpuAtStart;
+    const cpu = {
+      server: serverEnd === undefined || serverStart === undefined ? undefined : (serverEnd - serverStart) / seconds,
+      generator: (ownEnd - ownStart) / seconds,
+    };
+    return { phase, seconds, steps, notes: Object.fromEntries(this.notes), cpu, loadAverage: loadavg()[0] ?? 0, cpuPressure: cpuPressure() };
   }
 }

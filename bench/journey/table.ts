@@ -44,10 +44,15 @@ export function tableRows(phases: readonly PhaseResult[]): string[] {
   }));
 }
 
-/** One line per phase: its measured window and its notes (e.g. searches with nothing bookable). */
+/**
+ * One line per phase: its measured window, the CPU the server and the load generator used in it (in
+ * cores of the machine's 2), the machine's load and CPU pressure (bench/journey/cpu.ts), and its notes
+ * (e.g. searches with nothing bookable).
+ */
 export function phaseNotes(phases: readonly PhaseResult[]): string[] {
+  const cores = (v: number | undefined) => (v === undefined ? 'unknown' : v.toFixed(2));
   return phases.map((p) => {
-    const notes = Object.entries(p.notes).map(([k, n]) => `${k}: ${n.toLocaleString('en-US')}`);
-    return `- ${p.phase}: ${p.seconds.toFixed(1)} s measured${notes.length === 0 ? '' : `; ${notes.join('; ')}`}`;
+    const notes = Object.entries(p.notes).map(([k, n]) => `; ${k}: ${n.toLocaleString('en-US')}`).join('');
+    return `- ${p.phase}: ${p.seconds.toFixed(1)} s measured; CPU used: server ${cores(p.cpu.server)} cores, load generator ${cores(p.cpu.generator)}; load average ${p.loadAverage.toFixed(1)}, CPU pressure ${p.cpuPressure === undefined ? 'unknown' : `${p.cpuPressure.toFixed(0)}%`}${notes}`;
   });
 }

@@ -98,7 +98,7 @@ const ITERATIONS: Record<Phase, (rec: PhaseRecorder, vu: number, turn: number) =
 
 /** Runs `phase` with every virtual user: `warmupS` s unrecorded, then `durationS` s measured. */
 async function runPhase(phase: Phase): Promise<PhaseResult> {
-  const rec = new PhaseRecorder();
+  const rec = new PhaseRecorder(plan.serverPid);
   const warmupMs = plan.warmupS * 1000;
   const end = performance.now() + warmupMs + plan.durationS * 1000;
   const started = setTimeout(() => rec.start(), warmupMs);
