@@ -22,7 +22,9 @@
  * Environment (all optional):
  * - `BENCH_DURATION` seconds measured per phase (default 10); `BENCH_WARMUP` seconds of the same load
  *   unrecorded before each (default 2, 0 = none);
- * - `BENCH_VUS` virtual users (default 200); `BENCH_STAFF` staff accounts, each a member of every partner
+ * - `BENCH_VUS` virtual users (default 200); `BENCH_THINK_MS` pause of a virtual user after each answer
+ *   (default 0: closed loop, each virtual user always has one request in flight, so latency ≈ BENCH_VUS /
+ *   throughput; a think time measures latency at a lower, fixed-ish rate); `BENCH_STAFF` staff accounts, each a member of every partner
  *   (default 2; virtual user n uses staff n mod BENCH_STAFF);
  * - `BENCH_SPREAD_OFFERS` offers of the `spread` phase (default 1000);
  * - `BENCH_PHASES` comma-separated phases to run (`journey,hot,spread`, default all); a partial run
@@ -35,15 +37,15 @@
  * - `PARTITIONS`, `ACTOR_CONCURRENCY`, `SCRYPT_COST_LOG2`, …: passed on to the server as usual.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../src/config.ts';
 import { intEnv, settingsOrExit } from '../src/cli/env.ts';
 import { prepareJourney } from './journey/prepare.ts';
-import { PHASES, type JourneyPlan, type Phase, type PhaseResult } from './journey/plan.ts';
+import { PHASES, type JourneyPlan, type PhaseResult } from './journey/plan.ts';
 import { phaseNotes, TABLE_HEADER, tableRows } from './journey/table.ts';
-import { freePort, runSeed, startChild, waitFor200, type Child } from './lib/processes.ts';
+import { benchWorkspace, freePort, runSeed, startChild, waitFor200 } from './lib/processes.ts';
 import { writeSection } from './lib/results.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -60,6 +62,7 @@ function settings() {
     duration: intEnv('BENCH_DURATION', 10),
     warmup: intEnv('BENCH_WARMUP', 2, 0),
     vus: intEnv('BENCH_VUS', 200),
+    thinkMs: intEnv('BENCH_THINK_MS', 0, 0),
     staff: intEnv('BENCH_STAFF', 2),
     spreadOffers: intEnv('BENCH_SPREAD_OFFERS', 1000),
     phases: PHASES.filter((p) => phases.includes(p)),
@@ -71,7 +74,7 @@ function settings() {
 
 /** The command line that reproduces this run: the BENCH_ and server settings that were set. */
 function commandLine(): string {
-  const shown = ['BENCH_DURATION', 'BENCH_WARMUP', 'BENCH_VUS', 'BENCH_STAFF', 'BENCH_SPREAD_OFFERS', 'BENCH_PHASES', 'DEMO_OFFERS', 'PARTITIONS', 'ACTOR_CONCURRENCY', 'SCRYPT_COST_LOG2'];
+  const shown = ['BENCH_DURATION', 'BENCH_WARMUP', 'BENCH_VUS', 'BENCH_THINK_MS', 'BENCH_STAFF', 'BENCH_SPREAD_OFFERS', 'BENCH_PHASES', 'DEMO_OFFERS', 'PARTITIONS', 'ACTOR_CONCURRENCY', 'SCRYPT_COST_LOG2'];
   return [...shown.filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`), 'npm run bench:journey'].join(' ');
 }
 
@@ -93,20 +96,7 @@ function runVus(planFile: string, outFile: string, timeoutMs: number, signal: Ab
 }
 
 const opts = settingsOrExit(settings);
-const work = mkdtempSync(join(tmpdir(), 'sortie-journey-'));
-const dataDir = opts.dataDir ?? join(work, 'data');
-const children: Child[] = [];
-const abort = new AbortController();
-let stopping: Promise<void> | undefined;
-/** Stops the load generator and the server (once) and removes the temp dir unless its logs are worth keeping. */
-const cleanup = (keepLogs: boolean) => (stopping ??= (async () => {
-  abort.abort();
-  await Promise.all(children.map((c) => c.stop()));
-  if (!keepLogs) rmSync(work, { recursive: true, force: true });
-  else if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
-})());
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => void cleanup(false).then(() => process.exit(130)));
+const { work, dataDir, children, signal, cleanup } = benchWorkspace('sortie-journey-', opts.dataDir);
 
 try {
   process.stderr.write(`bench:journey: seeding ${opts.demoOffers} demo offers into ${dataDir}\n`);
@@ -129,15 +119,15 @@ try {
   const prepared = await prepareJourney({
     base, adminBase: `http://127.0.0.1:${adminPort}`, runId: Date.now().toString(36), users: opts.vus, staff: opts.staff, spreadOffers: opts.spreadOffers,
   });
-  const plan: JourneyPlan = { base, serverPid: server.proc.pid as number, phases: opts.phases, durationS: opts.duration, warmupS: opts.warmup, ...prepared.plan };
+  const plan: JourneyPlan = { base, serverPid: server.proc.pid as number, phases: opts.phases, durationS: opts.duration, warmupS: opts.warmup, thinkMs: opts.thinkMs, ...prepared.plan };
   const planFile = join(work, 'plan.json');
   writeFileSync(planFile, JSON.stringify(plan));
   const phaseMs = (opts.warmup + opts.duration) * 1000;
-  const results = await runVus(planFile, join(work, 'results.json'), opts.phases.length * phaseMs + 60_000, abort.signal);
+  const results = await runVus(planFile, join(work, 'results.json'), opts.phases.length * phaseMs + 60_000, signal);
 
   const scrypt = process.env.SCRYPT_COST_LOG2 || '17';
   const header = `${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}, Node ${process.version}; ${opts.vus} virtual users (undici Pool, `
-    + `1 connection each, closed loop), ${opts.staff} staff accounts, ${opts.warmup} s warm-up + ${opts.duration} s per phase; `
+    + `1 connection each, ${opts.thinkMs === 0 ? 'closed loop' : `${opts.thinkMs} ms think time after each answer`}), ${opts.staff} staff accounts, ${opts.warmup} s warm-up + ${opts.duration} s per phase; `
     + `scrypt N=2^${scrypt}; set-up ${prepared.seconds.toFixed(1)} s (staff added to ${prepared.partners} partners); seed: ${seedLine}; load average after the run ${(loadavg()[0] ?? 0).toFixed(1)}`;
   const table = [TABLE_HEADER, ...tableRows(results)].join('\n');
   console.log(`bench:journey: ${header}\n\n${table}\n\n${phaseNotes(results).join('\n')}`);

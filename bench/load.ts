@@ -40,12 +40,12 @@
  *   there on exit;
  * - `PARTITIONS`, `CACHE_MAX`, …: passed on to the server as usual.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../src/config.ts';
 import { intEnv, settingsOrExit } from '../src/cli/env.ts';
-import { freePort, runSeed, startChild, waitFor200, type Child } from './lib/processes.ts';
+import { benchWorkspace, freePort, runSeed, startChild, waitFor200 } from './lib/processes.ts';
 import { prepareOffers, type OfferBench } from './lib/offers.ts';
 import { TABLE_HEADER, tableRow, writeSection, type Row } from './lib/results.ts';
 import { writeOfferScripts, type OfferScripts } from './lib/wrk-offers.ts';
@@ -173,20 +173,7 @@ if (wrk === undefined) {
   process.exit(1);
 }
 
-const work = mkdtempSync(join(tmpdir(), 'sortie-bench-'));
-const dataDir = opts.dataDir ?? join(work, 'data');
-const children: Child[] = [];
-const abort = new AbortController();
-let stopping: Promise<void> | undefined;
-/** Stops wrk and both servers (once) and removes the temp dir unless a log is worth keeping. */
-const cleanup = (keepLogs: boolean) => (stopping ??= (async () => {
-  abort.abort();
-  await Promise.all(children.map((c) => c.stop()));
-  if (!keepLogs) rmSync(work, { recursive: true, force: true });
-  else if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
-})());
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => void cleanup(false).then(() => process.exit(130)));
+const { work, dataDir, children, signal, cleanup } = benchWorkspace('sortie-bench-', opts.dataDir);
 
 try {
   let seedLine = `reused ${dataDir} (BENCH_DATA_DIR)`;
@@ -242,7 +229,7 @@ try {
   }
   const job = async (s: Scenario, connections: number, duration: number) => {
     if (s.auth === true) await offerBench?.refreshTokens();
-    return runWrk({ url: urls[s.server] + s.path, script: scripts[s.script] as string, connections, threads: opts.threads, duration, signal: abort.signal });
+    return runWrk({ url: urls[s.server] + s.path, script: scripts[s.script] as string, connections, threads: opts.threads, duration, signal: signal });
   };
   for (const group of groups) {
     if (opts.warmup > 0) for (const s of group) await job(s, Math.max(...opts.connections), opts.warmup);

@@ -34,6 +34,8 @@ export interface JourneyPlan {
   /** Seconds measured per phase, after `warmupS` seconds of the same load unrecorded. */
   durationS: number;
   warmupS: number;
+  /** Pause of a virtual user after each answer before its next request, ms (0: closed loop, no think time). */
+  thinkMs: number;
   /** One account per virtual user (registered before the run). */
   users: TokenPair[];
   /** Accounts that are `staff` members of every partner of the store: the virtual users' partner staff. */

@@ -18,6 +18,7 @@
  * Writes the phases' figures (bench/journey/stats.ts) as JSON into `<results.json>`; progress on stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { TokenPair } from '../lib/offers.ts';
 import { STEPS, type JourneyPlan, type Phase, type PhaseResult } from './plan.ts';
@@ -38,8 +39,8 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * ite
 
 /**
  * Sends one request of `step` (JSON `body` when given, `token` as Bearer when given) and reads the whole
- * answer. @returns the answer, or undefined when none came (counted as a failure; waits 10 ms then, so a
- * dead server does not turn the loop into a spin).
+ * answer, then waits the plan's think time. @returns the answer, or undefined when none came (counted as a
+ * failure; waits at least 10 ms then, so a dead server does not turn the loop into a spin).
  */
 async function call(rec: PhaseRecorder, step: string, method: 'GET' | 'POST' | 'PUT', path: string, token?: string, body?: object): Promise<Answer | undefined> {
   const headers: Record<string, string> = {};
@@ -50,10 +51,11 @@ async function call(rec: PhaseRecorder, step: string, method: 'GET' | 'POST' | '
     const res = await pool.request({ method, path, headers, body: body === undefined ? null : JSON.stringify(body) });
     const text = await res.body.text();
     rec.answer(step, res.statusCode, sentAt);
+    if (plan.thinkMs > 0) await sleep(plan.thinkMs);
     return { status: res.statusCode, body: text };
   } catch {
     rec.failure(step, sentAt);
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(Math.max(10, plan.thinkMs));
     return undefined;
   }
 }

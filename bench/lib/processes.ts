@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 /** A server the benchmark started; its stdout and stderr go to `logFile`. */
@@ -82,4 +84,39 @@ export function runSeed(root: string, dataDir: string, script = 'src/cli/seed-ci
     p.once('error', reject);
     p.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${script} exited with ${code}:\n${out}`))));
   });
+}
+
+/** The temp directory and child processes of one benchmark run. */
+export interface BenchWorkspace {
+  /** Temp directory for logs and files of the run. */
+  work: string;
+  /** The DATA_DIR in use: the one given, or `<work>/data`. */
+  dataDir: string;
+  /** Processes to stop at the end: push each one started. */
+  children: Child[];
+  /** Aborted by `cleanup`: pass it to what should stop with the run. */
+  signal: AbortSignal;
+  /**
+   * Stops every child (once) and removes the temp dir, or with `keepLogs` keeps it but for a temp
+   * DATA_DIR. Also run on SIGINT/SIGTERM, after which the process exits with 130.
+   */
+  cleanup(keepLogs: boolean): Promise<void>;
+}
+
+/** A temp directory `<tmp>/<prefix>…` for a benchmark run, using `dataDir` when given (kept at the end). */
+export function benchWorkspace(prefix: string, dataDir: string | undefined): BenchWorkspace {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const data = dataDir ?? join(work, 'data');
+  const children: Child[] = [];
+  const abort = new AbortController();
+  let stopping: Promise<void> | undefined;
+  const cleanup = (keepLogs: boolean) => (stopping ??= (async () => {
+    abort.abort();
+    await Promise.all(children.map((c) => c.stop()));
+    if (!keepLogs) rmSync(work, { recursive: true, force: true });
+    else if (dataDir === undefined) rmSync(data, { recursive: true, force: true });
+  })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void cleanup(false).then(() => process.exit(130)));
+  return { work, dataDir: data, children, signal: abort.signal, cleanup };
 }
