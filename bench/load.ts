@@ -15,10 +15,16 @@
  *   favorite toggle (`PUT` then `DELETE /me/favorites/{id}`, 8 users); `POST /offers` at an
  *   establishment of the bench's own partner. The accounts are registered through the API before the
  *   runs and their tokens refreshed before each authenticated run (bench/lib/offers.ts).
+ * - the gateway (issue 10): two more sorties with UPSTREAM_URL = the seeded one, cache off and on
+ *   (bench/lib/gateway.ts): `GET /proxy/areas/{id}` against `GET /areas/{id}` on the upstream directly,
+ *   `GET /aggregate/areas` (1000 cities) against the upstream's `GET /areas?limit=1000` and a bare uWS
+ *   server answering the same bytes (its ceiling), and a Fastify + @fastify/reply-from gateway for scale,
+ *   alternating run by run.
  *
  * Prints one markdown table (req/s, p50/p95/p99 in ms, errors, ratio to the ceiling at the same
  * connection count, the issue's aims) and writes it, with the command, into the "## Load" section
- * of bench/RESULTS.md (other sections are kept). Percentiles come from wrk's latency histogram via
+ * of bench/RESULTS.md, the gateway rows into "## Gateway" (other sections are kept; a section is
+ * written only when all its scenarios ran). Percentiles come from wrk's latency histogram via
  * the scripts' `done` hook (bench/lib/wrk.ts). Every run is bounded; both servers are stopped at the
  * end, on error and on SIGINT/SIGTERM. Needs wrk (Debian: `apt-get install -y wrk`).
  *
@@ -45,6 +51,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../src/config.ts';
 import { intEnv, settingsOrExit } from '../src/cli/env.ts';
+import { GATEWAY_LABELS, gatewaySummary, startGateways, type GatewayUrls } from './lib/gateway.ts';
 import { benchWorkspace, freePort, runSeed, startChild, waitFor200 } from './lib/processes.ts';
 import { prepareOffers, type OfferBench } from './lib/offers.ts';
 import { TABLE_HEADER, tableRow, writeSection, type Row } from './lib/results.ts';
@@ -61,7 +68,11 @@ const P99_AIM_CONNECTIONS = 200;
 interface Scenario {
   key: string;
   label: string;
-  server: 'ceiling' | 'sortie' | 'sortieNoMetrics';
+  server: 'ceiling' | 'sortie' | 'sortieNoMetrics' | keyof GatewayUrls;
+  /** RESULTS.md section of its row (default `## Load`). */
+  section?: '## Gateway';
+  /** Key of the scenario its "of ceiling" compares with (default `ceiling`; `none`: no ratio). */
+  ceiling?: string;
   /** Path given to wrk; scripts with a `request()` hook build their own. */
   path: string;
   script: keyof WrkScripts | keyof OfferScripts;
@@ -92,6 +103,19 @@ const SCENARIOS: Scenario[] = [
   { key: 'offer-by-id-auth', label: 'GET /offers/{id}, Bearer token', server: 'sortie', path: '/', script: 'byIdAuth', offers: true, auth: true, minOfCeiling: 0.75, group: 'by-id' },
   { key: 'favorite-toggle', label: 'PUT/DELETE /me/favorites/{id} (durable)', server: 'sortie', path: '/', script: 'favoriteToggle', offers: true, auth: true, p99Aim: false },
   { key: 'offer-post', label: 'POST /offers (durable)', server: 'sortie', path: '/', script: 'offerPost', offers: true, auth: true, minReqPerSec: 10_000, p99Aim: false },
+  ...([
+    { key: 'gw-direct', label: GATEWAY_LABELS.direct, server: 'sortie', path: '/', script: 'byId', group: 'proxy' },
+    { key: 'gw-proxy', label: GATEWAY_LABELS.proxy, server: 'gatewayNoCache', path: '/', script: 'proxyById', group: 'proxy' },
+    { key: 'gw-fastify', label: GATEWAY_LABELS.fastify, server: 'fastifyGateway', path: '/', script: 'proxyById', group: 'proxy' },
+    { key: 'gw-proxy-cached', label: GATEWAY_LABELS.proxyCached, server: 'gatewayCache', path: '/', script: 'proxyById', group: 'proxy' },
+    { key: 'gw-proxy-hot', label: GATEWAY_LABELS.proxyHot, server: 'gatewayCache', path: '/', script: 'hotProxyById', group: 'proxy' },
+    { key: 'gw-direct-paced', label: GATEWAY_LABELS.directPaced, server: 'sortie', path: '/', script: 'pacedById', group: 'paced', ceiling: 'none' },
+    { key: 'gw-proxy-paced', label: GATEWAY_LABELS.proxyPaced, server: 'gatewayNoCache', path: '/', script: 'pacedProxyById', group: 'paced', ceiling: 'none' },
+    { key: 'gw-ceiling', label: GATEWAY_LABELS.ceilingAggregate, server: 'ceilingAggregate', path: '/', script: 'get', group: 'aggregate' },
+    { key: 'gw-direct-list', label: GATEWAY_LABELS.directList, server: 'sortie', path: '/areas?limit=1000', script: 'get', group: 'aggregate', ceiling: 'gw-ceiling' },
+    { key: 'gw-aggregate', label: GATEWAY_LABELS.aggregate, server: 'gatewayNoCache', path: '/aggregate/areas', script: 'get', group: 'aggregate', ceiling: 'gw-ceiling' },
+    { key: 'gw-aggregate-cached', label: GATEWAY_LABELS.aggregateCached, server: 'gatewayCache', path: '/aggregate/areas', script: 'get', group: 'aggregate', ceiling: 'gw-ceiling', minOfCeiling: 0.75 },
+  ] satisfies Scenario[]).map((s): Scenario => ({ ...s, section: '## Gateway' })),
 ];
 
 /** `p99 < 10 ms ✓, ≥ 75% of ceiling ✗`, … for one row: the issue's aims it is held to, met or not. */
@@ -202,8 +226,16 @@ try {
   const noMetrics = startChild('sortie-no-metrics', ['--import', 'tsx', 'src/main.ts'],
     { ...sortieEnv, PORT: String(bareMetricsPort), METRICS: 'off' }, ROOT, join(work, 'sortie-no-metrics.log'));
   children.push(noMetrics);
-  const urls = { ceiling: `http://127.0.0.1:${ceilingPort}`, sortie: `http://127.0.0.1:${sortiePort}`, sortieNoMetrics: `http://127.0.0.1:${bareMetricsPort}` };
-  await Promise.all([waitFor200(`${urls.ceiling}/`, ceiling), waitFor200(`${urls.sortie}/health`, sortie), waitFor200(`${urls.sortieNoMetrics}/health`, noMetrics)]);
+  const base = { ceiling: `http://127.0.0.1:${ceilingPort}`, sortie: `http://127.0.0.1:${sortiePort}`, sortieNoMetrics: `http://127.0.0.1:${bareMetricsPort}` };
+  await Promise.all([waitFor200(`${base.ceiling}/`, ceiling), waitFor200(`${base.sortie}/health`, sortie), waitFor200(`${base.sortieNoMetrics}/health`, noMetrics)]);
+  let aggregateLine = '';
+  let gateways: GatewayUrls = { gatewayNoCache: '', gatewayCache: '', ceilingAggregate: '', fastifyGateway: '' };
+  if (opts.scenarios.some((s) => s.section === '## Gateway')) {
+    const started = await startGateways(base.sortie, ROOT, work, children);
+    gateways = started.urls;
+    aggregateLine = `; /aggregate/areas answer: ${started.aggregateBytes} bytes`;
+  }
+  const urls = { ...base, ...gateways };
 
   const idsFile = join(work, 'ids.txt');
   const cityCount = await writeCityIds(urls.sortie, idsFile);
@@ -215,7 +247,7 @@ try {
     scripts = { ...scripts, ...writeOfferScripts(work, offerBench.files, runId) };
   }
   const header = `bench:load: ${cpus()[0]?.model ?? 'unknown CPU'} × ${availableParallelism()}, Node ${process.version}, ${wrk} `
-    + `(${opts.threads} thread${opts.threads === 1 ? '' : 's'}), ${opts.duration} s per run (median of ${opts.repeat}) after ${opts.warmup} s warm-up; ${cityCount} cities${offerBench === undefined ? '' : `, ${offerBench.ids} offer ids read`}; seed: ${seedLine}`;
+    + `(${opts.threads} thread${opts.threads === 1 ? '' : 's'}), ${opts.duration} s per run (median of ${opts.repeat}) after ${opts.warmup} s warm-up; ${cityCount} cities${offerBench === undefined ? '' : `, ${offerBench.ids} offer ids read`}; seed: ${seedLine}${aggregateLine}`;
   console.log(`${header}\n\n${TABLE_HEADER}`);
 
   const rows: Row[] = [];
@@ -229,7 +261,7 @@ try {
   }
   const job = async (s: Scenario, connections: number, duration: number) => {
     if (s.auth === true) await offerBench?.refreshTokens();
-    return runWrk({ url: urls[s.server] + s.path, script: scripts[s.script] as string, connections, threads: opts.threads, duration, signal: signal });
+    return runWrk({ url: urls[s.server] + s.path, script: scripts[s.script] as string, connections, threads: opts.threads, duration, signal });
   };
   for (const group of groups) {
     if (opts.warmup > 0) for (const s of group) await job(s, Math.max(...opts.connections), opts.warmup);
@@ -238,8 +270,9 @@ try {
       for (let i = 0; i < opts.repeat; i++) for (const [k, s] of group.entries()) runs[k]!.push(await job(s, connections, opts.duration));
       for (const [k, s] of group.entries()) {
         const r = runs[k]!.sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs[k]!.length / 2)]!;
-        const ceilingRow = rows.find((x) => x.scenario === SCENARIOS[0]!.label && x.connections === connections);
-        const ofCeiling = s.server === 'ceiling' || ceilingRow === undefined ? undefined : r.reqPerSec / ceilingRow.reqPerSec;
+        const reference = SCENARIOS.find((x) => x.key === (s.ceiling ?? 'ceiling'))?.label;
+        const ceilingRow = rows.find((x) => x.scenario === reference && x.connections === connections);
+        const ofCeiling = s.server === 'ceiling' || s.server === 'ceilingAggregate' || ceilingRow === undefined ? undefined : r.reqPerSec / ceilingRow.reqPerSec;
         const row: Row = { ...r, scenario: s.label, connections, ofCeiling, aims: aims(s, connections, r, ofCeiling), load: loadavg()[0] ?? 0 };
         rows.push(row);
         console.log(tableRow(row));
@@ -247,26 +280,46 @@ try {
     }
   }
 
-  console.log(['', ...metricsCost(rows)].join('\n'));
+  const summaries = { '## Load': metricsCost(rows), '## Gateway': gatewaySummary(rows) };
+  console.log(['', ...summaries['## Load'], ...summaries['## Gateway']].join('\n'));
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  if (opts.scenarios.length < SCENARIOS.length) console.log(`\npartial run (BENCH_SCENARIOS): ${RESULTS} left as is`);
-  else {
-    writeSection(RESULTS, '## Load', [
+  const method = 'Each server runs in its own process; wrk is a third. Percentiles are wrk\'s (from its latency histogram, '
+    + `via the Lua \`done\` hook); "errors" counts status ≥ 400 and socket errors; "load avg" is the `
+    + '1-minute load average after the row (about 2 is ours: server + wrk; more means other work shared the cores).';
+  const intro = {
+    '## Load': '"of ceiling" compares with the bare uWS server at the same connection count, driven with the same random `/areas/<id>` requests.',
+    '## Gateway': 'Issue 10. Two more sorties (one partition each) with UPSTREAM_URL = the seeded sortie: cache off '
+      + '(PROXY_CACHE_TTL_MS=0, AGGREGATE_CACHE_TTL_MS=0: every request goes upstream, concurrent identical aggregates still share one fetch) '
+      + 'and cache on (PROXY_CACHE_TTL_MS=60000, AGGREGATE_CACHE_TTL_MS=5000; "cached" draws ids from every city, so most are misses; '
+      + '"hot set" from the first 1000 only, so nearly all are hits). Rows of one group alternate run by run, so compare within a group. '
+      + '"of ceiling": proxy rows against the small-JSON ceiling (first row), aggregate rows against a bare uWS server answering the same bytes as '
+      + '`/aggregate/areas` (1000 cities). Saturating rows send the next request as soon as the answer arrives, so their latency is '
+      + 'mostly queueing (Little\'s law: connections / req/s); paced rows wait 40 ms per connection before each request (wrk\'s `delay` hook, '
+      + '≈ 5k req/s offered at 200 connections, under both servers\' capacity): their p99 difference is the cost of the extra hop. '
+      + '"Fastify + @fastify/reply-from" is the usual Node.js gateway (bench/fastify-gateway.ts, no cache, breaker or tracing) on the same upstream, for scale. '
+      + 'Six processes and wrk share 2 cores: a gateway row pays for the upstream\'s CPU too.',
+  };
+  for (const section of ['## Load', '## Gateway'] as const) {
+    const mine = SCENARIOS.filter((s) => (s.section ?? '## Load') === section);
+    if (!mine.every((s) => opts.scenarios.includes(s))) {
+      console.log(`\npartial run (BENCH_SCENARIOS): "${section}" of ${RESULTS} left as is`);
+      continue;
+    }
+    // With the ceilings its ratios refer to.
+    const labels = new Set(mine.flatMap((s) => [s.label, SCENARIOS.find((x) => x.key === (s.ceiling ?? 'ceiling'))?.label ?? s.label]));
+    writeSection(RESULTS, section, [
       `${date} UTC. Machine: 2 cores, noisy (the server, its actor threads and wrk share them); ${header.replace(/^bench:load: /, '')}.`,
       '',
       `Command: \`${commandLine()}\``,
       '',
-      'Each server runs in its own process; wrk is a third. Percentiles are wrk\'s (from its latency histogram, '
-        + `via the Lua \`done\` hook); "errors" counts status ≥ 400 and socket errors; "of ceiling" compares with the bare `
-        + 'uWS server at the same connection count, driven with the same random `/areas/<id>` requests; "load avg" is the '
-        + '1-minute load average after the row (about 2 is ours: server + wrk; more means other work shared the cores).',
+      `${method} ${intro[section]}`,
       '',
       TABLE_HEADER,
-      ...rows.map(tableRow),
+      ...rows.filter((r) => labels.has(r.scenario)).map(tableRow),
       '',
-      ...metricsCost(rows),
+      ...summaries[section],
     ].join('\n'));
-    console.log(`\nwritten to ${RESULTS} ("## Load")`);
+    console.log(`\nwritten to ${RESULTS} ("${section}")`);
   }
   await cleanup(false);
 } catch (err) {

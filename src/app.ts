@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import pkg from '../package.json' with { type: 'json' };
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { qrMatches } from './core/auth/booking-qr.ts';
@@ -7,6 +7,7 @@ import { Backups } from './http/admin/backup.ts';
 import { storedSecret } from './http/auth/stored-secret.ts';
 import { ReadSide } from './http/reads/read-side.ts';
 import { startAuth } from './http/auth/setup.ts';
+import { createGateway } from './http/gateway/gateway.ts';
 import type { Lifecycle } from './http/router.ts';
 import { startAdmin, startPublic, type HttpServer } from './http/server.ts';
 import { FrontMetrics, type WsStats } from './metrics/front.ts';
@@ -15,7 +16,7 @@ import { CommandBus } from './workers/command-bus.ts';
 import { DeadlineTimer } from './workers/deadlines.ts';
 import { Partitions } from './workers/partitions.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = pkg;
 
 /** A running sortie: the public front, the admin listener, the partition actors and the store. */
 export interface RunningApp {
@@ -57,17 +58,19 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   if (expired > 0) log.info({ expired }, 'settled bookings past their deadline');
   const ws: WsStats = { connections: 0, messagesIn: 0, messagesOut: 0, slowConsumers: 0 };
   const auth = await startAuth(config, store, bus, log);
+  const gateway = createGateway(config, reads.areas, log);
   const metrics = config.METRICS === 'on'
     ? new FrontMetrics({
       store, cache: () => reads.stats(), queueDepths: () => partitions.queueDepths(), actorMetrics: () => partitions.metrics(), ws: () => ws,
       rateLimitRejections: () => Object.fromEntries(Object.entries(auth.limiters).map(([scope, l]) => [scope, l.rejections])),
+      gateway: gateway.stats,
     })
     : undefined;
   const deps = { bus, reads, store, log, lifecycle, metrics, ws };
   const http = await startPublic({
     host: config.HOST, port: config.PORT, bodyLimit: config.BODY_LIMIT, chunked: config.CHUNKED_BODIES,
     wsMaxBackpressure: config.WS_MAX_BACKPRESSURE, wsIdleTimeout: config.WS_IDLE_TIMEOUT, version,
-  }, deps, auth);
+  }, deps, auth, gateway);
   const admin = await startAdmin(config.ADMIN_HOST, config.ADMIN_PORT, deps, {
     metrics, store, partitions, bus, reads, ws, version, token: config.ADMIN_TOKEN, backups: new Backups(store, config.DATA_DIR),
   });
@@ -89,6 +92,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
         log.warn({ pending: bus.pending }, 'shutdown timeout: commands still in flight');
       http.closeAll();
       admin.closeAll();
+      await gateway.close();
       await partitions.close();
       await store.env.close();
       log.info('sortie stopped');

@@ -18,7 +18,7 @@ export const ConfigSchema = Type.Object({
   BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest request body or WebSocket frame, bytes.' }),
   CHUNKED_BODIES: Type.Union([Type.Literal('refuse'), Type.Literal('accept')],
     { default: 'refuse', description: 'Request bodies sent with Transfer-Encoding: chunked: refused with 411, or accepted (only behind a proxy that re-frames them).' }),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'pino log level (silent mutes the log).' }),
   ACTOR_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 4096, default: 16, description: 'Command batches in flight per partition actor.' }),
   ACTOR_MAX_QUEUE: Type.Integer({ minimum: 1, default: 1_000, description: 'Queued command batches (up to 256 commands each) per partition before 503.' }),
   WS_MAX_BACKPRESSURE: Type.Integer({ minimum: 1024, default: 1024 * 1024, description: 'Bytes buffered for one WebSocket before it is closed (1013).' }),
@@ -44,6 +44,16 @@ export const ConfigSchema = Type.Object({
   BOOKING_TTL_MS: Type.Integer({ minimum: 1000, maximum: 365 * 86_400_000, default: 24 * 3_600_000, description: 'How long after confirmation a booking not checked in becomes NO_SHOW (or at the offer\'s valid_until if earlier), ms.' }),
   QR_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'HMAC key of bookings\' QR tokens, at least 32 bytes; unset outside production: generated once and kept in DATA_DIR/qr-secret.' })),
   LOGIN_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 50, description: 'Failed logins per client IP in 15 minutes before login answers 429.' }),
+  UPSTREAM_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+(/[^?#]*)?$', description: 'Base URL of the service behind /proxy/* and /aggregate/areas (http or https, no query); unset: /aggregate/areas reads the local store, /proxy/* answers 404.' })),
+  UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 5_000, description: 'Longest wait for the upstream to connect, to send its response headers, and between two body chunks, ms; then 504.' }),
+  UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 65_536, default: 256, description: 'Keep-alive connections the gateway opens to the upstream at most.' }),
+  AGGREGATE_MAX_ITEMS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1_000, description: 'Most areas /aggregate/areas collects (following Link rel="next").' }),
+  AGGREGATE_CACHE_TTL_MS: Type.Integer({ minimum: 0, default: 5_000, description: 'How long an /aggregate/areas answer is served from memory, ms (0 = not cached).' }),
+  PROXY_CACHE_TTL_MS: Type.Integer({ minimum: 0, default: 0, description: 'How long a proxied GET answer is served from memory, ms, at most (0 = no cache: answers are streamed).' }),
+  STALE_IF_ERROR_MS: Type.Integer({ minimum: 0, default: 60_000, description: 'How long past its expiry a cached answer is still served when the upstream fails, ms (RFC 5861 stale-if-error).' }),
+  GATEWAY_CACHE_BYTES: Type.Integer({ minimum: 1024, default: 64 * 1024 * 1024, description: 'Bytes of upstream answers kept in memory; one answer may take a quarter at most.' }),
+  BREAKER_FAILURES: Type.Integer({ minimum: 1, maximum: 10_000, default: 5, description: 'Consecutive upstream failures (errors, timeouts, 5xx) that open the circuit breaker.' }),
+  BREAKER_HALF_OPEN_MS: Type.Integer({ minimum: 1, default: 10_000, description: 'How long the breaker stays open before it lets one trial request through, ms.' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

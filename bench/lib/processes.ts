@@ -26,11 +26,11 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts `node <args>` in `cwd` with `env` added to this process's environment.
+ * Starts `node <args>` (or `command <args>`) in `cwd` with `env` added to this process's environment.
  * @param logFile where its stdout and stderr are written.
  */
-export function startChild(name: string, args: string[], env: Record<string, string>, cwd: string, logFile: string): Child {
-  const proc = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChild(name: string, args: string[], env: Record<string, string>, cwd: string, logFile: string, command = process.execPath): Child {
+  const proc = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   proc.stdout?.pipe(log);
   proc.stderr?.pipe(log);

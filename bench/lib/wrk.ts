@@ -58,10 +58,11 @@ const BY_ID_POOL = 200_000;
 
 /**
  * A script whose threads format `POOL` (= BY_ID_POOL) requests at start into `reqs` (Lua code
- * `fill`, run in `init` after seeding `math.random` per thread) and then cycle through them.
+ * `fill`, run in `init` after seeding `math.random` per thread) and then cycle through them;
+ * each connection waits `paceMs` before each request when it is above 0 (wrk's `delay` hook).
  */
-export function pooled(fill: string): string {
-  return `${THREADS}
+export function pooled(fill: string, paceMs = 0): string {
+  return `${THREADS}${paceMs > 0 ? `\nfunction delay()\n  return ${paceMs}\nend` : ''}
 local POOL = ${BY_ID_POOL}
 local reqs = {}
 local i = 0
@@ -75,12 +76,29 @@ end
 ${REPORT}`;
 }
 
+/**
+ * Pause of each connection before each request of the paced scripts, ms: 200 connections then
+ * offer at most 200 / (0.04 s + latency) ≈ 5k req/s, well under what the gateway or the upstream
+ * serve on this machine, so latency shows the cost of the extra hop rather than queueing.
+ */
+export const PACE_MS = 40;
+
+/** Ids of the hot set of `hotProxyById`: the first ones of the ids file. */
+export const HOT_IDS = 1000;
+
 /** Scripts of the scenarios, by name. */
 export interface WrkScripts {
   /** Plain GET of the URL given to wrk. */
   get: string;
   /** GET `/areas/<id>`, ids drawn uniformly from the file of ids (one per line), BY_ID_POOL per thread. */
   byId: string;
+  /** The same through the gateway: GET `/proxy/areas/<id>`. */
+  proxyById: string;
+  /** `byId` and `proxyById` paced: each connection waits PACE_MS before each request (wrk's `delay` hook), an offered load under saturation. */
+  pacedById: string;
+  pacedProxyById: string;
+  /** `proxyById` over the first HOT_IDS ids only: a hot set a cache can hold. */
+  hotProxyById: string;
   /** POST `/areas` with a unique name per request (run id, thread, counter). */
   post: string;
 }
@@ -91,10 +109,14 @@ export interface WrkScripts {
  * @param runId tag that makes POSTed names unique across runs.
  */
 export function writeScripts(dir: string, idsFile: string, runId: string): WrkScripts {
-  const byId = pooled(`
+  /** GET `<prefix>/areas/<id>` over the first `maxIds` ids of the file. */
+  const byIdUnder = (prefix: string, paceMs = 0, maxIds = Number.MAX_SAFE_INTEGER) => pooled(`
   local ids = {}
-  for line in io.lines(${JSON.stringify(idsFile)}) do ids[#ids + 1] = line end
-  for k = 1, POOL do reqs[k] = wrk.format("GET", "/areas/" .. ids[math.random(#ids)]) end`);
+  for line in io.lines(${JSON.stringify(idsFile)}) do
+    if #ids >= ${maxIds} then break end
+    ids[#ids + 1] = line
+  end
+  for k = 1, POOL do reqs[k] = wrk.format("GET", "${prefix}/areas/" .. ids[math.random(#ids)]) end`, paceMs);
   const post = `${THREADS}
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -105,9 +127,17 @@ function request()
     string.format('{"name":"bench %s-%d-%d","type":"bench"}', ${JSON.stringify(runId)}, tid, n))
 end
 ${REPORT}`;
-  const scripts = { get: join(dir, 'get.lua'), byId: join(dir, 'by-id.lua'), post: join(dir, 'post.lua') };
+  const scripts = {
+    get: join(dir, 'get.lua'), byId: join(dir, 'by-id.lua'), proxyById: join(dir, 'proxy-by-id.lua'),
+    pacedById: join(dir, 'paced-by-id.lua'), pacedProxyById: join(dir, 'paced-proxy-by-id.lua'), hotProxyById: join(dir, 'hot-proxy-by-id.lua'),
+    post: join(dir, 'post.lua'),
+  };
   writeFileSync(scripts.get, REPORT);
-  writeFileSync(scripts.byId, byId);
+  writeFileSync(scripts.byId, byIdUnder(''));
+  writeFileSync(scripts.proxyById, byIdUnder('/proxy'));
+  writeFileSync(scripts.pacedById, byIdUnder('', PACE_MS));
+  writeFileSync(scripts.pacedProxyById, byIdUnder('/proxy', PACE_MS));
+  writeFileSync(scripts.hotProxyById, byIdUnder('/proxy', 0, HOT_IDS));
   writeFileSync(scripts.post, post);
   return scripts;
 }

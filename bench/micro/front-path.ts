@@ -7,6 +7,7 @@ import { areaRoutes } from '../../src/http/routes/areas.ts';
 import { createLogger } from '../../src/log.ts';
 import { FrontMetrics } from '../../src/metrics/front.ts';
 import type { CommandBus } from '../../src/workers/command-bus.ts';
+import { GatewayStats } from '../../src/metrics/gateway.ts';
 
 type UwsHandler = (res: HttpResponse, req: HttpRequest) => void;
 
@@ -87,5 +88,6 @@ export function benchMetrics(store: Store, reads: AreaReads): FrontMetrics {
   return new FrontMetrics({
     store, cache: () => ({ ...reads.items.stats(), ...reads.pageStats() }), queueDepths: () => [], actorMetrics: async () => [],
     ws: () => ({ connections: 0, messagesIn: 0, messagesOut: 0, slowConsumers: 0 }), rateLimitRejections: () => ({}),
+    gateway: new GatewayStats(() => 0),
   });
 }

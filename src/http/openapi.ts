@@ -44,7 +44,9 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
   const schemas = new SchemaRegistry();
   const problemRef = schemas.ref(ProblemSchema);
   const paths: Record<string, Record<string, unknown>> = {};
+  // An any-method catch-all (`/proxy/*`) has no OpenAPI form: path templates cannot span segments.
   for (const r of routes) {
+    if (r.method === 'any') continue;
     const path = r.pattern.replace(/:([A-Za-z_]+)/g, '{$1}');
     const d = r.doc;
     const parameters: unknown[] = [];

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { Caller } from '../core/auth/claims.ts';
@@ -8,10 +9,11 @@ import type { RouteRecorder } from '../metrics/route-stats.ts';
 import type { Gate, GateHeaders } from './auth/gate.ts';
 import { isJsonType, parseJsonObject, readBody } from './body.ts';
 import { framingProblem, refuseAndClose, type ChunkedBodies } from './framing.ts';
+import { bodyStream, hasBody } from './body-stream.ts';
 import { internalError, problemReply, writeReply, type Reply } from './reply.ts';
 
 /** Lower-case request headers a handler may read after the synchronous part of the handler. */
-const KEPT_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'authorization', 'x-forwarded-for'] as const;
+const KEPT_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'authorization', 'x-forwarded-for', 'traceparent'] as const;
 export type KeptHeader = (typeof KEPT_HEADERS)[number];
 
 /**
@@ -19,7 +21,7 @@ export type KeptHeader = (typeof KEPT_HEADERS)[number];
  * (the uWS `HttpRequest` dies when the synchronous handler returns).
  */
 export interface RequestContext {
-  /** Upper-case method, e.g. `GET`. */
+  /** Method, e.g. `GET` (as sent on any-method routes: methods are case-sensitive). */
   readonly method: string;
   /** Path without the query, e.g. `/areas/1`. */
   readonly path: string;
@@ -35,6 +37,32 @@ export interface RequestContext {
   user?: Caller;
   /** Client address: the peer, or the `X-Forwarded-For` client when the peer is a trusted proxy (TRUST_PROXY). Read it before any `await`. */
   readonly ip: string;
+  /** What a `forward` route gets of the request, set before its handler runs; undefined on other routes. */
+  forward: ForwardedRequest | undefined;
+}
+
+/** The request as a `forward` route (a reverse proxy) sees it: everything, copied, and the body unread. */
+export interface ForwardedRequest {
+  /** Every request header as [lower-case name, value], in the order received. */
+  headers: [string, string][];
+  /** The TCP peer's address (before any TRUST_PROXY resolution). */
+  peer: string;
+  /** The body as it arrives (at most `BODY_LIMIT` bytes, else the stream fails with a 413 Problem); undefined when the request has none. */
+  body: Readable | undefined;
+  /** Set when the client goes away; `onAbort` (set by the route, e.g. to cancel its upstream call) is then called once. */
+  aborted: boolean;
+  onAbort: (() => void) | undefined;
+}
+
+/**
+ * An answer a `forward` route writes itself, progressively (a proxied response streamed back).
+ * `write` is called once, outside any uWS callback: it must cork its writes, end the response,
+ * and stop touching `res` once `forward.aborted` is set.
+ */
+export interface StreamedReply {
+  readonly status: number;
+  /** @param extra headers to write after the status line (e.g. `RateLimit-*`). */
+  write(res: HttpResponse, extra: GateHeaders): void;
 }
 
 /** OpenAPI description of one operation (see http/openapi.ts). */
@@ -57,14 +85,21 @@ export interface OperationDoc {
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'del';
 export interface RouteDef {
-  method: Method;
+  /** `any`: every method (only with `forward`, whose handler reads `ctx.method`). */
+  method: Method | 'any';
   /** uWS pattern, e.g. `/areas/:id`. */
   pattern: string;
   /** Reads the whole body as a JSON object before the handler runs (Content-Type checked: 415 otherwise). */
   body?: boolean;
   /** Refused with 503 while the server is not serving (starting, stopping). */
   write?: boolean;
-  handler(ctx: RequestContext): Reply | Promise<Reply>;
+  /**
+   * Forwards the request elsewhere (a reverse proxy): `ctx.forward` holds every header, the peer and
+   * the unread body as a stream; `Authorization` is not checked (it is the upstream's), the request
+   * still counts in the client's anonymous rate-limit window; the handler may answer a StreamedReply.
+   */
+  forward?: boolean;
+  handler(ctx: RequestContext): Reply | StreamedReply | Promise<Reply | StreamedReply>;
   doc: OperationDoc;
 }
 
@@ -79,6 +114,7 @@ export interface RouteDef {
 class HttpContext implements RequestContext {
   body: Record<string, unknown> | undefined = undefined;
   user: Caller | undefined = undefined;
+  forward: ForwardedRequest | undefined = undefined;
   private resolvedIp: string | undefined = undefined;
   private kept: string[] | undefined = undefined;
 
@@ -112,6 +148,18 @@ class HttpContext implements RequestContext {
     const peer = Buffer.from(this.res.getRemoteAddressAsText()).toString();
     return (this.resolvedIp = this.gate === undefined ? peer : this.gate.clientIp(peer, this.header('x-forwarded-for')));
   }
+
+  /** Sets `forward` (call in the synchronous part of the handler): copies every header, starts reading the body. @throws Problem 413 */
+  keepForForward(res: HttpResponse, bodyLimit: number): void {
+    const req = this.req as HttpRequest;
+    const headers: [string, string][] = [];
+    req.forEach((k, v) => { headers.push([k, v]); });
+    const peer = Buffer.from(res.getRemoteAddressAsText()).toString();
+    this.resolvedIp = this.gate === undefined ? peer : this.gate.clientIp(peer, req.getHeader('x-forwarded-for'));
+    const body = hasBody(req) ? bodyStream(res, req.getHeader('content-length'), bodyLimit) : undefined;
+    this.forward = { headers, peer, body, aborted: false, onAbort: undefined };
+    this.keep();
+  }
 }
 
 /** Server state consulted by every write route and by /health. */
@@ -119,7 +167,8 @@ export interface Lifecycle {
   state: 'starting' | 'ok' | 'stopping';
 }
 
-const verbs: Record<Method, string> = { get: 'GET', post: 'POST', patch: 'PATCH', put: 'PUT', del: 'DELETE' };
+const verbs: Record<Method | 'any', string> = { get: 'GET', post: 'POST', patch: 'PATCH', put: 'PUT', del: 'DELETE', any: 'ANY' };
+const isStreamed = (r: Reply | StreamedReply): r is StreamedReply => 'write' in r;
 const aborted = Symbol('aborted');
 
 /**
@@ -154,8 +203,10 @@ export class Router {
   /** Registers the 405 handlers and the 404 fallback; call after every `add`. */
   finish(): void {
     const byPattern = new Map<string, string[]>();
-    for (const r of this.routes)
+    for (const r of this.routes) {
+      if (r.method === 'any') continue;
       byPattern.set(r.pattern, [...(byPattern.get(r.pattern) ?? []), verbs[r.method], ...(r.method === 'get' ? ['HEAD'] : [])]);
+    }
     for (const [pattern, allow] of byPattern) {
       const rec = this.opts.metrics?.route(pattern, 'OTHER');
       this.app.any(pattern, (res, req) => {
@@ -196,16 +247,28 @@ export class Router {
     let onAbort: Promise<never> | undefined;
     let isAborted = false;
     const gate = this.opts.gate;
-    const ctx = new HttpContext(head ? 'HEAD' : verbs[def.method], req.getUrl(), req.getQuery() ?? '', params, req, res, gate);
+    // Methods are case-sensitive (RFC 9110 §9.1): an any-method route sees the method as sent.
+    const method = head ? 'HEAD' : def.method === 'any' ? req.getCaseSensitiveMethod() : verbs[def.method];
+    const ctx = new HttpContext(method, req.getUrl(), req.getQuery() ?? '', params, req, res, gate);
     if (def.body === true) ctx.keep();
-    let out: Reply | Promise<Reply>;
+    let out: Reply | StreamedReply | Promise<Reply | StreamedReply>;
     let extra: GateHeaders;
     try {
+      if (def.forward === true) {
+        res.onAborted(() => {
+          isAborted = true;
+          const f = ctx.forward;
+          if (f === undefined) return;
+          f.aborted = true;
+          f.onAbort?.();
+        });
+        ctx.keepForForward(res, this.opts.bodyLimit);
+      }
       if (def.write === true && this.opts.lifecycle.state !== 'ok')
         throw problems.unavailable(this.opts.lifecycle.state === 'starting' ? 'starting' : 'stopping', `The server is ${this.opts.lifecycle.state}.`);
       if (def.body === true && !isJsonType(ctx.header('content-type'))) throw problems.unsupportedMediaType(ctx.header('content-type'));
       // Nothing may throw between here and `out`: a pending admission must end up in `out`.
-      const admitted = gate?.admit(ctx);
+      const admitted = def.forward === true ? gate?.count(undefined, ctx) : gate?.admit(ctx);
       const ready = admitted instanceof Promise ? admitted.then((h) => { extra = h; }) : undefined;
       if (!(admitted instanceof Promise)) extra = admitted;
       if (def.body === true) {
@@ -218,28 +281,38 @@ export class Router {
         });
       } else out = ready === undefined ? def.handler(ctx) : ready.then(() => def.handler(ctx));
     } catch (err) {
-      out = this.toReply(err, ctx, def.body === true);
+      out = this.toReply(err, ctx, def.body === true || def.forward === true);
     }
     if (!(out instanceof Promise)) {
-      writeReply(res, out, extra, head);
+      this.write(res, out, extra, head);
       rec?.done(out.status, start);
       return;
     }
     ctx.keep();
-    if (onAbort === undefined) res.onAborted(() => { isAborted = true; });
+    if (onAbort === undefined && def.forward !== true) res.onAborted(() => { isAborted = true; });
     const inFlight = this.opts.metrics?.inFlight;
     inFlight?.inc();
-    out.catch((err: unknown) => this.toReply(err, ctx, def.body === true)).then((reply) => {
+    out.catch((err: unknown) => this.toReply(err, ctx, def.body === true || def.forward === true)).then((reply) => {
       inFlight?.dec();
       if (isAborted) return;
-      res.cork(() => writeReply(res, reply, extra, head));
+      if (isStreamed(reply)) reply.write(res, extra);
+      else res.cork(() => writeReply(res, reply, extra, head));
       rec?.done(reply.status, start);
     });
   }
 
-  /** Problem → its reply; closes the connection when a body route failed before its body was parsed (it may be unread). */
-  private toReply(err: unknown, ctx: RequestContext, readsBody: boolean): Reply {
-    if (err instanceof Problem) return problemReply(err, readsBody && ctx.body === undefined);
+  private write(res: HttpResponse, reply: Reply | StreamedReply, extra: GateHeaders, head: boolean): void {
+    if (isStreamed(reply)) reply.write(res, extra);
+    else writeReply(res, reply, extra, head);
+  }
+
+  /**
+   * Problem → its reply; closes the connection when the request body may be unread: a body route
+   * that failed before its body was parsed, a forward route whose body was not read to its end.
+   */
+  private toReply(err: unknown, ctx: HttpContext, readsBody: boolean): Reply {
+    const unread = readsBody && (ctx.forward === undefined ? ctx.body === undefined : ctx.forward.body?.readableEnded === false);
+    if (err instanceof Problem) return problemReply(err, unread);
     if (err === aborted) return internalError();
     this.opts.log.error({ err, method: ctx.method, path: ctx.path }, 'handler failed');
     return internalError();

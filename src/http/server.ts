@@ -9,6 +9,8 @@ import type { ReadSide } from './reads/read-side.ts';
 import type { Gate } from './auth/gate.ts';
 import type { Auth } from './auth/setup.ts';
 import type { ChunkedBodies } from './framing.ts';
+import type { Gateway } from './gateway/gateway.ts';
+import { gatewayRoutes } from './gateway/routes.ts';
 import { buildOpenApi } from './openapi.ts';
 import { Router, type Lifecycle, type RouteDef } from './router.ts';
 import { areaRoutes } from './routes/areas.ts';
@@ -98,8 +100,8 @@ export interface PublicOptions {
   version: string;
 }
 
-/** Starts the public listener: HTTP routes, `/openapi.json` and `/ws`. */
-export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth): Promise<HttpServer> {
+/** Starts the public listener: HTTP routes (the gateway's too), `/openapi.json` and `/ws`. */
+export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth, gateway: Gateway): Promise<HttpServer> {
   assertNativeUws();
   const app = uws.App();
   app.ws<SocketData>('/ws', wsBehavior({
@@ -112,6 +114,7 @@ export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth): Promise
     ...healthRoutes(d.lifecycle), ...areaRoutes(d.bus, d.reads.areas), ...authRoutes(auth.accounts), ...meRoutes(d.bus, auth.accounts),
     ...partnerRoutes(d.bus, d.reads, d.store), ...establishmentRoutes(d.bus, d.reads, d.store), ...offerRoutes(d.bus, d.reads.offers),
     ...favoriteRoutes(d.bus, d.reads.offers, d.store), ...bookingRoutes(d.bus, d.reads.bookings, d.store),
+    ...gatewayRoutes(gateway),
   ];
   return serve(app, routes, o.host, o.port, { ...d, bodyLimit: o.bodyLimit, chunked: o.chunked, version: o.version, gate: auth.gate });
 }

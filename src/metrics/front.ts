@@ -1,6 +1,7 @@
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { ReadCacheStats } from '../http/reads/read-side.ts';
 import type { Store } from '../store/store.ts';
+import type { GatewayStats } from './gateway.ts';
 import { RequestStats, type RouteRecorder } from './route-stats.ts';
 
 /** What the front thread's metrics read at scrape time. */
@@ -16,6 +17,8 @@ export interface FrontSources {
   ws: () => WsStats;
   /** Requests refused with 429 since start, by limiter scope. */
   rateLimitRejections: () => Record<string, number>;
+  /** The gateway's counters (/proxy/*, /aggregate/areas). */
+  gateway: GatewayStats;
 }
 
 /** Counters kept by the WebSocket front (plain numbers: cheap, and there with metrics off). */
@@ -74,6 +77,21 @@ export class FrontMetrics {
     counterFrom(this.registry, 'sortie_cache_evictions_total', 'Read-cache entries evicted by the LRU.', () => cache().evictions);
     counterFrom(this.registry, 'sortie_page_cache_hits_total', 'Collection pages served already encoded.', () => cache().pageHits);
     counterFrom(this.registry, 'sortie_page_cache_misses_total', 'Collection pages built from the index and cached items.', () => cache().pageMisses);
+    const gw = sources.gateway;
+    new Gauge({ name: 'sortie_upstream_breaker_state', help: 'Circuit breaker in front of the upstream: 0 closed, 1 open, 2 half-open.', registers,
+      collect() { this.set(gw.breakerState()); } });
+    const seenErrors = new Map<string, number>();
+    new Counter({ name: 'sortie_upstream_errors_total', help: 'Upstream calls that failed, by kind (timeout, refused, reset, bad_response, status_5xx, circuit_open).', labelNames: ['kind'], registers,
+      collect() {
+        for (const [kind, n] of gw.errors) {
+          this.inc({ kind }, n - (seenErrors.get(kind) ?? 0));
+          seenErrors.set(kind, n);
+        }
+      } });
+    counterFrom(this.registry, 'sortie_gateway_cache_hits_total', 'Gateway answers served fresh from memory.', () => gw.cache.hits);
+    counterFrom(this.registry, 'sortie_gateway_cache_misses_total', 'Gateway answers fetched from the upstream (or the local store) for the cache.', () => gw.cache.misses);
+    counterFrom(this.registry, 'sortie_gateway_cache_stale_total', 'Expired gateway answers served because the upstream failed (stale-if-error).', () => gw.cache.stale);
+    counterFrom(this.registry, 'sortie_gateway_cache_coalesced_total', 'Gateway requests that waited for another identical in-flight upstream request.', () => gw.cache.coalesced);
     new Gauge({ name: 'sortie_cache_entries', help: 'Entries in the read cache.', registers, collect() { this.set(cache().size); } });
     new Gauge({ name: 'sortie_partition_queue_depth', help: 'Commands queued per partition.', labelNames: ['partition'], registers,
       collect() { sources.queueDepths().forEach((d, p) => this.set({ partition: String(p) }, d)); } });
@@ -92,7 +110,7 @@ export class FrontMetrics {
   async exposition(): Promise<string> {
     // Actor series come through the partition queues: when one is full, scrape the front thread alone.
     const actors = ((await this.sources.actorMetrics().catch(() => [])) as Json[]);
-    const front = [...(await this.registry.getMetricsAsJSON()), ...this.requests.toJSON()] as Json;
+    const front = [...(await this.registry.getMetricsAsJSON()), ...this.requests.toJSON(), ...this.sources.gateway.upstream.toJSON()] as Json;
     const merged = AggregatorRegistry.aggregate([front, ...actors]);
     return merged.metrics();
   }

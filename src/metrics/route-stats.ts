@@ -31,6 +31,19 @@ class RouteStats implements RouteRecorder {
   }
 }
 
+/** Names and help texts of the counter and histogram families a RequestStats exports. */
+export interface StatsNames {
+  total: string;
+  totalHelp: string;
+  duration: string;
+  durationHelp: string;
+}
+
+const HTTP_NAMES: StatsNames = {
+  total: 'sortie_http_requests_total', totalHelp: 'HTTP requests answered, by route template, method and status.',
+  duration: 'sortie_http_request_duration_seconds', durationHelp: 'Time from request to reply written, seconds.',
+};
+
 /**
  * Request counters and latency histograms of the HTTP front, kept in plain numbers and typed
  * arrays: recording costs a few array writes instead of prom-client's per-call label hashing
@@ -40,6 +53,9 @@ class RouteStats implements RouteRecorder {
 export class RequestStats {
   private readonly routes: RouteStats[] = [];
 
+  /** @param names the two exported families (default: the HTTP front's). */
+  constructor(private readonly names: StatsNames = HTTP_NAMES) {}
+
   /** A recorder for one route template and method. */
   route(route: string, method: string): RouteRecorder {
     const r = new RouteStats(route, method);
@@ -47,8 +63,9 @@ export class RequestStats {
     return r;
   }
 
-  /** `sortie_http_requests_total` and `sortie_http_request_duration_seconds` as prom-client JSON. */
+  /** The counter (`sortie_http_requests_total` by default) and the histogram as prom-client JSON. */
   toJSON(): MetricJson[] {
+    const names = this.names;
     const counts: MetricValue<string>[] = [];
     const hist: MetricValue<string>[] = [];
     for (const r of this.routes) {
@@ -58,14 +75,14 @@ export class RequestStats {
       let cumulative = 0;
       r.buckets.forEach((n, i) => {
         cumulative += n;
-        hist.push({ value: cumulative, metricName: 'sortie_http_request_duration_seconds_bucket', labels: { le: LATENCY_BUCKETS_S[i] ?? '+Inf', ...labels } } as MetricValue<string>);
+        hist.push({ value: cumulative, metricName: `${names.duration}_bucket`, labels: { le: LATENCY_BUCKETS_S[i] ?? '+Inf', ...labels } } as MetricValue<string>);
       });
-      hist.push({ value: r.sum, metricName: 'sortie_http_request_duration_seconds_sum', labels } as MetricValue<string>);
-      hist.push({ value: r.count, metricName: 'sortie_http_request_duration_seconds_count', labels } as MetricValue<string>);
+      hist.push({ value: r.sum, metricName: `${names.duration}_sum`, labels } as MetricValue<string>);
+      hist.push({ value: r.count, metricName: `${names.duration}_count`, labels } as MetricValue<string>);
     }
     return [
-      { name: 'sortie_http_requests_total', help: 'HTTP requests answered, by route template, method and status.', type: 'counter' as never, values: counts, aggregator: 'sum' },
-      { name: 'sortie_http_request_duration_seconds', help: 'Time from request to reply written, seconds.', type: 'histogram' as never, values: hist, aggregator: 'sum' },
+      { name: names.total, help: names.totalHelp, type: 'counter' as never, values: counts, aggregator: 'sum' },
+      { name: names.duration, help: names.durationHelp, type: 'histogram' as never, values: hist, aggregator: 'sum' },
     ];
   }
 }

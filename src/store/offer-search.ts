@@ -58,7 +58,7 @@ export function searchOffers(store: Store, summaryOf: (id: string) => OfferSumma
     if (sum === undefined || !passes(sum, s.filter)) return false;
     return s.text === undefined || matchesQuery(store.offerTerms.get(id) ?? [], s.text);
   };
-  const source = s.near !== undefined ? nearest(store, summaryOf, s.near, s.after) : byIdDesc(store, s);
+  const source = s.near !== undefined ? nearest(store, summaryOf, s.filter, s.near, s.after) : byIdDesc(store, s);
   for (const hit of source) {
     if (!accept(hit.id)) continue;
     hits.push(hit);
@@ -161,12 +161,13 @@ function before(a: Entry, b: Entry): number {
  * CELL_PRECISION), else its 32 children. An offer is yielded only once nothing queued can be nearer,
  * so the search reads only what lies nearer than the last offer it returns.
  */
-function* nearest(store: Store, summaryOf: (id: string) => OfferSummary | undefined, near: LatLng & { radiusM: number }, after: SearchCursor | undefined): Iterable<SearchHit> {
+function* nearest(store: Store, summaryOf: (id: string) => OfferSummary | undefined, filter: OfferFilter, near: LatLng & { radiusM: number }, after: SearchCursor | undefined): Iterable<SearchHit> {
   const queue = new TinyQueue<Entry>([], before);
   for (const c of coverCircle(near, near.radiusM)) queue.push({ cell: c.hash, key: c.minDistanceM });
+  // The summary filters run before an offer is queued: those that fail never enter the queue.
   const pushOffer = (id: string) => {
     const s = summaryOf(id);
-    if (s === undefined) return;
+    if (s === undefined || !passes(s, filter)) return;
     const d = distanceM(near, s);
     if (d <= near.radiusM) queue.push({ id, key: d });
   };

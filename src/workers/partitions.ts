@@ -3,6 +3,7 @@ import { partitionOf } from '../core/partitioner.ts';
 import type { ActorData } from './actor.ts';
 import { BOOKING_DEFAULTS } from '../core/schemas/bookings.ts';
 import type { BookingRules } from './handlers/types.ts';
+import { actorUrl } from './actor-url.ts';
 
 /** Settings of the partition actors. */
 export interface PartitionOptions {
@@ -34,11 +35,10 @@ export class Partitions {
   private next = 0;
 
   constructor(readonly options: PartitionOptions) {
-    const filename = new URL('./actor.ts', import.meta.url).href;
     this.pools = Array.from({ length: options.count }, (_, partition) => {
       const workerData: ActorData = { dataDir: options.dataDir, partition, sweepEveryMs: options.sweepEveryMs, bookingRules: options.bookingRules ?? BOOKING_DEFAULTS };
       return new Piscina({
-        filename,
+        filename: actorUrl,
         name: 'default',
         // Piscina's per-task timing histograms cost 15–30% of POST throughput (bench/RESULTS.md) and nothing reads them.
         recordTiming: false,

@@ -48,6 +48,15 @@ export async function startServer(env: Record<string, string> = {}, keepData = f
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_PORT: '0', LOG_LEVEL: 'info', PARTITIONS: '2', ...TEST_DEFAULTS, ...env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return attachServer(proc, dataDir, keepData);
+}
+
+/**
+ * Waits for the "sortie listening" log line of a sortie process spawned with stdout and stderr
+ * piped (the source under tsx, or the single executable), and wraps it as a TestServer.
+ * @throws Error when the process exits or is silent for 30 s before listening.
+ */
+export async function attachServer(proc: ChildProcess, dataDir: string, keepData = false): Promise<TestServer> {
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   proc.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });

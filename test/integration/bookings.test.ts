@@ -3,12 +3,13 @@
  * state machine and its rights, QR check-in, deadlines, reads, topics, GDPR.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { bearer, register, type TokenPairJson } from '../helpers/auth.ts';
 import { newOffer, newOwner, type OfferJson, type Owner } from '../helpers/catalogue.ts';
 import { expectJson, expectProblem, sendJson } from '../helpers/http.ts';
 import { decodeQrSvg } from '../helpers/qr-svg.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { startServer } from '../helpers/server.ts';
+import { suiteServer } from '../helpers/suite.ts';
 import { WsClient, type ReplyFrame } from '../helpers/ws-client.ts';
 
 /** A booking as the API returns it. */
@@ -17,25 +18,14 @@ interface BookingJson {
   created_at: string; expires_at: string | null; confirmed_at: string | null; checked_in_at: string | null; cancelled_at: string | null;
 }
 
-let server: TestServer;
 let owner: Owner;
-before(async () => {
-  server = await startServer({ BOOKING_HOLD_MS: '1500', BOOKING_TTL_MS: '3600000' });
-  owner = await newOwner(server.url);
-});
-after(async () => {
-  assert.equal(await server.stop(), 0);
-  assert.deepEqual(server.logs.filter((l) => (l.level as number) >= 50), [], 'no error was logged');
-  await server.dispose();
-});
-
-const url = (path: string) => `${server.url}${path}`;
-const get = (path: string, headers: Record<string, string> = {}) => fetch(url(path), { headers });
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) => sendJson(url(path), 'POST', body, headers);
+const suite = suiteServer({ BOOKING_HOLD_MS: '1500', BOOKING_TTL_MS: '3600000' }, async (s) => { owner = await newOwner(s.url); });
+const { url, get } = suite;
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) => suite.send('POST', path, body, headers);
 const book = (offerId: string, who: TokenPairJson, headers: Record<string, string> = {}) => post('/bookings', { offer_id: offerId }, { ...bearer(who.access_token), ...headers });
 const remaining = async (offerId: string) => (await expectJson<OfferJson>(await get(`/offers/${offerId}`), 200)).remaining;
 const staffOf = async (o: Owner) => {
-  const staff = await register(server.url);
+  const staff = await register(suite.server.url);
   await expectJson(await post(`/partners/${o.partner.id}/members`, { email: staff.user.email, role: 'staff' }, o.auth), 201);
   return staff;
 };
@@ -46,8 +36,8 @@ const waitFor = async (check: () => Promise<boolean>, ms = 8000) => {
 
 describe('never overbooked', () => {
   test('1,000 concurrent bookings from 20 users at quota 500: exactly 500 are 201 and 500 are 409 quota-exhausted', async () => {
-    const offer = await newOffer(server.url, owner, { quota: { total: 500 } });
-    const users = await Promise.all(Array.from({ length: 20 }, () => register(server.url)));
+    const offer = await newOffer(suite.server.url, owner, { quota: { total: 500 } });
+    const users = await Promise.all(Array.from({ length: 20 }, () => register(suite.server.url)));
     const answers = await Promise.all(Array.from({ length: 1000 }, async (_, i) => {
       const res = await book(offer.id, users[i % 20] as TokenPairJson);
       const body = await res.json() as { type?: string };
@@ -60,8 +50,8 @@ describe('never overbooked', () => {
   });
 
   test('per-user limit: 409 per-user-limit; a cancellation gives the slot back', async () => {
-    const offer = await newOffer(server.url, owner, { quota: { total: 10, per_user: 2 } });
-    const u = await register(server.url);
+    const offer = await newOffer(suite.server.url, owner, { quota: { total: 10, per_user: 2 } });
+    const u = await register(suite.server.url);
     const first = await expectJson<BookingJson>(await book(offer.id, u), 201);
     await expectJson(await book(offer.id, u), 201);
     const p = await expectProblem(await book(offer.id, u), 409);
@@ -74,14 +64,14 @@ describe('never overbooked', () => {
   });
 
   test('refusals: 422 offer not active now, 404 unknown offer, 401 anonymous, 400 bad body; Idempotency-Key replays', async () => {
-    const u = await register(server.url);
-    const off = await newOffer(server.url, owner, { is_active: false });
-    const later = await newOffer(server.url, owner, { valid_from: '2099-01-01T00:00:00.000Z', valid_until: '2099-02-01T00:00:00.000Z' });
+    const u = await register(suite.server.url);
+    const off = await newOffer(suite.server.url, owner, { is_active: false });
+    const later = await newOffer(suite.server.url, owner, { valid_from: '2099-01-01T00:00:00.000Z', valid_until: '2099-02-01T00:00:00.000Z' });
     for (const o of [off, later]) assert.equal((await expectProblem(await book(o.id, u), 422)).type, 'https://sortie.dev/problems/offer-not-active');
     await expectProblem(await book('0190a5e0-0000-7000-8000-000000000000', u), 404);
     await expectProblem(await post('/bookings', { offer_id: off.id }), 401);
     await expectProblem(await post('/bookings', { offer: off.id }, bearer(u.access_token)), 400, ['/offer_id', '/offer']);
-    const offer = await newOffer(server.url, owner, { quota: { total: 5 } });
+    const offer = await newOffer(suite.server.url, owner, { quota: { total: 5 } });
     const key = { 'idempotency-key': `book-${Math.random()}` };
     const a = await expectJson<BookingJson>(await book(offer.id, u, key), 201);
     const again = await book(offer.id, u, key);
@@ -93,9 +83,9 @@ describe('never overbooked', () => {
 
 describe('states, rights and QR', () => {
   test('PENDING → CONFIRMED by staff → CHECKED_IN with the QR code; every other transition is 409 invalid-state', async () => {
-    const offer = await newOffer(server.url, owner, { requires_approval: true, quota: { total: 3 } });
+    const offer = await newOffer(suite.server.url, owner, { requires_approval: true, quota: { total: 3 } });
     const staff = await staffOf(owner);
-    const u = await register(server.url);
+    const u = await register(suite.server.url);
     const b = await expectJson<BookingJson>(await book(offer.id, u), 201);
     assert.deepEqual([b.status, b.checked_in_at, b.confirmed_at, b.user_id], ['PENDING', null, null, u.user.id]);
     assert.ok(b.qr_code !== null && b.qr_code.length < 80);
@@ -103,7 +93,7 @@ describe('states, rights and QR', () => {
     const as = (who: TokenPairJson) => bearer(who.access_token);
     await expectProblem(await post(`/bookings/${b.id}/check-in`, { qr_code: b.qr_code }, as(staff)), 409);
     await expectProblem(await post(`/bookings/${b.id}/confirm`, {}, as(u)), 403);
-    await expectProblem(await post(`/bookings/${b.id}/confirm`, {}, as(await register(server.url))), 404);
+    await expectProblem(await post(`/bookings/${b.id}/confirm`, {}, as(await register(suite.server.url))), 404);
     const c = await expectJson<BookingJson>(await post(`/bookings/${b.id}/confirm`, {}, as(staff)), 200);
     assert.equal(c.status, 'CONFIRMED');
     assert.equal(c.qr_code, null, 'staff do not see the code');
@@ -124,16 +114,16 @@ describe('states, rights and QR', () => {
   });
 
   test('reads: booker (with qr_code), staff and admin see a booking; anyone else gets 404; the QR SVG decodes to the token', async () => {
-    const offer = await newOffer(server.url, owner);
-    const u = await register(server.url);
+    const offer = await newOffer(suite.server.url, owner);
+    const u = await register(suite.server.url);
     const b = await expectJson<BookingJson>(await book(offer.id, u), 201);
     assert.deepEqual(await expectJson(await get(`/bookings/${b.id}`, bearer(u.access_token)), 200), b);
     const asOwner = await expectJson<BookingJson>(await get(`/bookings/${b.id}`, owner.auth), 200);
     assert.deepEqual(asOwner, { ...b, qr_code: null });
-    const stranger = await register(server.url);
+    const stranger = await register(suite.server.url);
     await expectProblem(await get(`/bookings/${b.id}`, bearer(stranger.access_token)), 404);
     await expectProblem(await get(`/bookings/${b.id}`), 401);
-    await expectJson(await sendJson(`${server.adminUrl}/admin/users/${stranger.user.id}/role`, 'PUT', { role: 'admin' }), 200);
+    await expectJson(await sendJson(`${suite.server.adminUrl}/admin/users/${stranger.user.id}/role`, 'PUT', { role: 'admin' }), 200);
     assert.equal((await expectJson<BookingJson>(await get(`/bookings/${b.id}`, bearer(stranger.access_token)), 200)).id, b.id);
     const svg = await get(`/bookings/${b.id}/qr.svg`, bearer(u.access_token));
     assert.equal(svg.status, 200);
@@ -143,9 +133,9 @@ describe('states, rights and QR', () => {
   });
 
   test('GET /me/bookings and GET /partners/{id}/bookings: newest first, filters, paging, staff only', async () => {
-    const o = await newOwner(server.url);
-    const [x, y] = [await newOffer(server.url, o), await newOffer(server.url, o, { requires_approval: true })];
-    const u = await register(server.url);
+    const o = await newOwner(suite.server.url);
+    const [x, y] = [await newOffer(suite.server.url, o), await newOffer(suite.server.url, o, { requires_approval: true })];
+    const u = await register(suite.server.url);
     const made = [await expectJson<BookingJson>(await book(x.id, u), 201), await expectJson<BookingJson>(await book(y.id, u), 201), await expectJson<BookingJson>(await book(x.id, u), 201)];
     const mine = await expectJson<BookingJson[]>(await get('/me/bookings', bearer(u.access_token)), 200);
     assert.deepEqual(mine.map((b) => b.id), made.map((b) => b.id).reverse());
@@ -169,8 +159,8 @@ describe('states, rights and QR', () => {
   });
 
   test('deadlines: PENDING expires at created + BOOKING_HOLD_MS, its slot released', async () => {
-    const offer = await newOffer(server.url, owner, { requires_approval: true, quota: { total: 2 } });
-    const u = await register(server.url);
+    const offer = await newOffer(suite.server.url, owner, { requires_approval: true, quota: { total: 2 } });
+    const u = await register(suite.server.url);
     const b = await expectJson<BookingJson>(await book(offer.id, u), 201);
     assert.equal(await remaining(offer.id), 1);
     await waitFor(async () => (await expectJson<BookingJson>(await get(`/bookings/${b.id}`, bearer(u.access_token)), 200)).status === 'EXPIRED');
@@ -179,8 +169,8 @@ describe('states, rights and QR', () => {
   });
 
   test('DELETE /me anonymises the bookings: no personal data left, history and slot counts unchanged', async () => {
-    const offer = await newOffer(server.url, owner, { quota: { total: 5 } });
-    const u = await register(server.url);
+    const offer = await newOffer(suite.server.url, owner, { quota: { total: 5 } });
+    const u = await register(suite.server.url);
     const b = await expectJson<BookingJson>(await book(offer.id, u), 201);
     const exported = await expectJson<{ bookings: BookingJson[] }>(await get('/me/export', bearer(u.access_token)), 200);
     assert.deepEqual(exported.bookings.map((x) => x.id), [b.id]);
@@ -195,22 +185,22 @@ describe('WebSocket', () => {
   const ok = (r: ReplyFrame): unknown => { assert.equal(r.ok, true, JSON.stringify(r)); return (r as { result: unknown }).result; };
   const status = (r: ReplyFrame): number => { assert.equal(r.ok, false, JSON.stringify(r)); return (r as { error: { status: number } }).error.status; };
   const socketOf = async (who: TokenPairJson) => {
-    const ws = await WsClient.connect(server.url);
+    const ws = await WsClient.connect(suite.server.url);
     ok(await ws.request({ id: 'auth', op: 'auth', token: who.access_token }));
     return ws;
   };
 
   test('booking commands, and the topics bookings:<id>, me.bookings, partners.bookings:<id> with their access rules', async () => {
-    const o = await newOwner(server.url);
-    const offer = await newOffer(server.url, o, { requires_approval: true });
-    const u = await register(server.url);
-    const stranger = await register(server.url);
+    const o = await newOwner(suite.server.url);
+    const offer = await newOffer(suite.server.url, o, { requires_approval: true });
+    const u = await register(suite.server.url);
+    const stranger = await register(suite.server.url);
     const [booker, partner, other] = [await socketOf(u), await socketOf(o.account), await socketOf(stranger)];
     ok(await partner.request({ id: 1, op: 'subscribe', topic: `partners.bookings:${o.partner.id}` }));
     ok(await booker.request({ id: 1, op: 'subscribe', topic: 'me.bookings' }));
     ok(await other.request({ id: 1, op: 'subscribe', topic: 'me.bookings' }));
     assert.equal(status(await other.request({ id: 2, op: 'subscribe', topic: `partners.bookings:${o.partner.id}` })), 403);
-    const anon = await WsClient.connect(server.url);
+    const anon = await WsClient.connect(suite.server.url);
     assert.equal(status(await anon.request({ id: 1, op: 'subscribe', topic: 'me.bookings' })), 401);
 
     const b = ok(await booker.request({ id: 2, op: 'command', name: 'bookings.create', args: { offer_id: offer.id } })) as BookingJson;

@@ -2,24 +2,14 @@
  * Offers, search, categories and favorites over HTTP (../shared/API.md, "Offers").
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { bearer, register, type UserJson } from '../helpers/auth.ts';
 import { newOffer, newOwner, offerBody, PARIS, type OfferJson, type Owner } from '../helpers/catalogue.ts';
-import { collectPages, expectJson, expectProblem, sendJson } from '../helpers/http.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { collectPages, expectJson, expectProblem } from '../helpers/http.ts';
+import { suiteServer } from '../helpers/suite.ts';
 
-let server: TestServer;
-before(async () => { server = await startServer(); });
-after(async () => {
-  assert.equal(await server.stop(), 0);
-  assert.deepEqual(server.logs.filter((l) => (l.level as number) >= 50), [], 'no error was logged');
-  await server.dispose();
-});
-
-const url = (path: string) => `${server.url}${path}`;
-const get = (path: string, headers: Record<string, string> = {}) => fetch(url(path), { headers });
-const send = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => sendJson(url(path), method, body, headers);
-const del = (path: string, headers: Record<string, string> = {}) => fetch(url(path), { method: 'DELETE', headers });
+const suite = suiteServer();
+const { url, get, send, del } = suite;
 const search = async (query: string, headers: Record<string, string> = {}) => expectJson<OfferJson[]>(await get(`/offers?${query}`, headers), 200);
 const ids = (offers: OfferJson[]) => offers.map((o) => o.id);
 /** A word no other test uses, so a search on it sees only this test's offers. */
@@ -27,7 +17,7 @@ const tag = () => `t${Math.random().toString(36).slice(2, 10)}`;
 
 describe('offers', () => {
   let owner: Owner;
-  before(async () => { owner = await newOwner(server.url); });
+  before(async () => { owner = await newOwner(suite.server.url); });
 
   test('POST /offers answers the offer as GET shows it; quota gives remaining', async () => {
     const res = await send('POST', '/offers', offerBody(owner.establishment.id, { quota: { total: 20, per_user: 2 }, conditions: ['Sur place'], requires_approval: true }), owner.auth);
@@ -38,7 +28,7 @@ describe('offers', () => {
     assert.deepEqual(o.establishment, { id: owner.establishment.id, name: owner.establishment.name, location: owner.establishment.location, address: owner.establishment.address });
     assert.deepEqual([o.partner_id, o.remaining, o.is_favorite, o.requires_approval, o.is_active], [owner.partner.id, 20, false, true, true]);
     assert.deepEqual(await expectJson(await get(`/offers/${o.id}`), 200), o);
-    const open = await newOffer(server.url, owner);
+    const open = await newOffer(suite.server.url, owner);
     assert.equal(open.remaining, null, 'no quota: unlimited');
     assert.equal((await expectJson<OfferJson>(await send('PATCH', `/offers/${o.id}`, { quota: null }, owner.auth), 200)).remaining, null);
   });
@@ -55,7 +45,7 @@ describe('offers', () => {
     await expectProblem(await post({ valid_from: 'yesterday' }), 400, ['/valid_from']);
     await expectProblem(await post({ establishment_id: '0190a5e0-0000-7000-8000-000000000000' }), 404);
     await expectProblem(await post({}, {}), 401);
-    await expectProblem(await post({}, bearer((await register(server.url)).access_token)), 403);
+    await expectProblem(await post({}, bearer((await register(suite.server.url)).access_token)), 403);
     await expectProblem(await get('/offers/not-an-id'), 400, ['/id']);
     await expectProblem(await get('/offers/0190a5e0-0000-7000-8000-000000000000'), 404);
   });
@@ -72,7 +62,7 @@ describe('offers', () => {
 
   test('PATCH re-indexes words; DELETE removes the offer everywhere', async () => {
     const [a, b] = [tag(), tag()];
-    const o = await newOffer(server.url, owner, { title: `Soirée ${a}` });
+    const o = await newOffer(suite.server.url, owner, { title: `Soirée ${a}` });
     assert.deepEqual(ids(await search(`q=${a}`)), [o.id]);
     await expectJson(await send('PATCH', `/offers/${o.id}`, { title: `Soirée ${b}` }, owner.auth), 200);
     assert.deepEqual(await search(`q=${a}`), []);
@@ -87,9 +77,9 @@ describe('offers', () => {
 describe('search', () => {
   test('nearby: only inside the radius, nearest first, integer distance_m', async () => {
     const t = tag();
-    const owners = await Promise.all([0.001, 0.004, 0.008, 0.05].map((d) => newOwner(server.url, { location: { lat: PARIS.lat + d, lng: PARIS.lng } })));
+    const owners = await Promise.all([0.001, 0.004, 0.008, 0.05].map((d) => newOwner(suite.server.url, { location: { lat: PARIS.lat + d, lng: PARIS.lng } })));
     const offers = [];
-    for (const o of owners) offers.push(await newOffer(server.url, o, { title: `Apéro ${t}` }));
+    for (const o of owners) offers.push(await newOffer(suite.server.url, o, { title: `Apéro ${t}` }));
     const found = await search(`lat=${PARIS.lat}&lng=${PARIS.lng}&radius_m=2000&q=${t}`);
     assert.deepEqual(ids(found), ids(offers.slice(0, 3)));
     for (const o of found) assert.ok(Number.isInteger(o.distance_m) && (o.distance_m ?? 0) <= 2000);
@@ -101,9 +91,9 @@ describe('search', () => {
 
   test('words: case and accents folded, every word whole, the last one a prefix', async () => {
     const t = tag();
-    const owner = await newOwner(server.url);
-    const cafe = await newOffer(server.url, owner, { title: `Café Théâtre ${t}`, description: 'Crêpes et cidre' });
-    const tea = await newOffer(server.url, owner, { title: `Salon de thé ${t}`, description: 'Pâtisseries maison' });
+    const owner = await newOwner(suite.server.url);
+    const cafe = await newOffer(suite.server.url, owner, { title: `Café Théâtre ${t}`, description: 'Crêpes et cidre' });
+    const tea = await newOffer(suite.server.url, owner, { title: `Salon de thé ${t}`, description: 'Pâtisseries maison' });
     assert.deepEqual(ids(await search(`q=${t}+cafe`)), [cafe.id]);
     assert.deepEqual(ids(await search(`q=${t}+CAFÉ`)), [cafe.id]);
     assert.deepEqual(ids(await search(`q=${t}+theat`)), [cafe.id], 'prefix');
@@ -118,11 +108,11 @@ describe('search', () => {
   test('filters combine: category (repeatable), min_discount, partner, establishment, area', async () => {
     const t = tag();
     const area = await expectJson<{ id: number }>(await send('POST', '/areas', { name: 'Quartier', type: 'district' }), 201);
-    const a = await newOwner(server.url, { area_id: area.id });
-    const b = await newOwner(server.url);
-    const bar = await newOffer(server.url, a, { title: t, category: 'BAR', discount: { kind: 'percentage', value: 30 } });
-    const club = await newOffer(server.url, a, { title: t, category: 'CLUB', discount: { kind: 'fixed', value: 10 } });
-    const cine = await newOffer(server.url, b, { title: t, category: 'CINEMA', discount: { kind: 'percentage', value: 10 } });
+    const a = await newOwner(suite.server.url, { area_id: area.id });
+    const b = await newOwner(suite.server.url);
+    const bar = await newOffer(suite.server.url, a, { title: t, category: 'BAR', discount: { kind: 'percentage', value: 30 } });
+    const club = await newOffer(suite.server.url, a, { title: t, category: 'CLUB', discount: { kind: 'fixed', value: 10 } });
+    const cine = await newOffer(suite.server.url, b, { title: t, category: 'CINEMA', discount: { kind: 'percentage', value: 10 } });
     assert.deepEqual(ids(await search(`q=${t}&category=BAR&category=CINEMA`)), [cine.id, bar.id]);
     assert.deepEqual(ids(await search(`q=${t}&min_discount=20`)), [bar.id], 'percentages only');
     assert.deepEqual(ids(await search(`partner_id=${a.partner.id}`)), [club.id, bar.id]);
@@ -136,13 +126,13 @@ describe('search', () => {
 
   test('active_at: validity window, is_active, and schedules in the establishment\'s local time across DST', async () => {
     const t = tag();
-    const owner = await newOwner(server.url);
+    const owner = await newOwner(suite.server.url);
     // Friday 17:00–20:00 and Saturday 23:00–02:00 (crosses midnight), Paris time.
-    const happy = await newOffer(server.url, owner, {
+    const happy = await newOffer(suite.server.url, owner, {
       title: t, valid_from: '2026-03-01T00:00:00.000Z', valid_until: '2026-12-31T00:00:00.000Z',
       schedule: [{ day: 5, start: '17:00', end: '20:00' }, { day: 6, start: '23:00', end: '02:00' }],
     });
-    const off = await newOffer(server.url, owner, { title: t, is_active: false });
+    const off = await newOffer(suite.server.url, owner, { title: t, is_active: false });
     const at = async (iso: string) => ids(await search(`q=${t}&active_at=${encodeURIComponent(iso)}`));
     assert.deepEqual(await at('2026-03-27T16:30:00.000Z'), [happy.id], 'Friday 17:30 in Paris (UTC+1)');
     assert.deepEqual(await at('2026-03-27T19:30:00.000Z'), [], 'Friday 20:30: the window is over');
@@ -170,14 +160,14 @@ describe('search', () => {
 
   test('a cursor stays correct while offers are created and deleted between pages', async () => {
     const t = tag();
-    const owner = await newOwner(server.url);
+    const owner = await newOwner(suite.server.url);
     const made: OfferJson[] = [];
-    for (let i = 0; i < 6; i++) made.push(await newOffer(server.url, owner, { title: `${t} n${i}` }));
+    for (let i = 0; i < 6; i++) made.push(await newOffer(suite.server.url, owner, { title: `${t} n${i}` }));
     const first = await get(`/offers?q=${t}&limit=3`);
     assert.deepEqual(ids(await expectJson<OfferJson[]>(first, 200)), ids(made.slice(3).reverse()));
     const next = /<([^>]+)>/.exec(first.headers.get('link') ?? '')?.[1] ?? '';
     await del(`/offers/${made[1]?.id}`, owner.auth);
-    await newOffer(server.url, owner, { title: `${t} late` });
+    await newOffer(suite.server.url, owner, { title: `${t} late` });
     const rest = await collectPages<OfferJson>(url(next));
     assert.deepEqual(ids(rest.items), [made[2]?.id, made[0]?.id], 'no repeat, no gap, the deleted one gone, the new one on an earlier page');
   });
@@ -187,9 +177,9 @@ describe('categories and favorites', () => {
   test('GET /categories: all eight with the count of offers active now', async () => {
     const before = await expectJson<{ category: string; active_offers: number }[]>(await get('/categories'), 200);
     assert.deepEqual(before.map((c) => c.category), ['BAR', 'RESTAURANT', 'CLUB', 'CINEMA', 'SPORT', 'LEISURE', 'EVENT', 'OTHER']);
-    const owner = await newOwner(server.url);
-    const o = await newOffer(server.url, owner, { category: 'LEISURE' });
-    await newOffer(server.url, owner, { category: 'LEISURE', valid_from: '2099-01-01T00:00:00.000Z', valid_until: '2099-02-01T00:00:00.000Z' });
+    const owner = await newOwner(suite.server.url);
+    const o = await newOffer(suite.server.url, owner, { category: 'LEISURE' });
+    await newOffer(suite.server.url, owner, { category: 'LEISURE', valid_from: '2099-01-01T00:00:00.000Z', valid_until: '2099-02-01T00:00:00.000Z' });
     const count = async () => (await expectJson<{ category: string; active_offers: number }[]>(await get('/categories'), 200)).find((c) => c.category === 'LEISURE')?.active_offers;
     const leisure = before.find((c) => c.category === 'LEISURE')?.active_offers ?? 0;
     assert.equal(await count(), leisure + 1);
@@ -198,9 +188,9 @@ describe('categories and favorites', () => {
   });
 
   test('favorites: idempotent PUT, most recently added first, is_favorite per caller, export and erasure', async () => {
-    const owner = await newOwner(server.url);
-    const [a, b, c] = [await newOffer(server.url, owner), await newOffer(server.url, owner), await newOffer(server.url, owner)];
-    const fan = await register(server.url);
+    const owner = await newOwner(suite.server.url);
+    const [a, b, c] = [await newOffer(suite.server.url, owner), await newOffer(suite.server.url, owner), await newOffer(suite.server.url, owner)];
+    const fan = await register(suite.server.url);
     const auth = bearer(fan.access_token);
     const put = (id: string) => fetch(url(`/me/favorites/${id}`), { method: 'PUT', headers: auth });
     for (const o of [a, b, c]) assert.equal((await put(o.id)).status, 204);
@@ -230,7 +220,7 @@ describe('categories and favorites', () => {
     const exported = await expectJson<{ favorites: { offer_id: string }[] }>(await get('/me/export', auth), 200);
     assert.deepEqual(exported.favorites.map((f) => f.offer_id), [a.id]);
     assert.equal((await del('/me', auth)).status, 204);
-    const again = await register(server.url, { ...fan.credentials });
+    const again = await register(suite.server.url, { ...fan.credentials });
     assert.deepEqual(await expectJson(await get('/me/favorites', bearer(again.access_token)), 200), []);
     assert.deepEqual((await expectJson<UserJson>(await get('/me', bearer(again.access_token)), 200)).memberships, []);
   });

@@ -3,31 +3,21 @@
  * rights come from team membership and are checked inside the command's write transaction.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { bearer, register, type UserJson } from '../helpers/auth.ts';
 import { establishmentBody, newOffer, newOwner, type EstablishmentJson, type OfferJson, type PartnerJson } from '../helpers/catalogue.ts';
 import { collectPages, expectJson, expectProblem, sendJson } from '../helpers/http.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { suiteServer } from '../helpers/suite.ts';
 
-let server: TestServer;
-before(async () => { server = await startServer(); });
-after(async () => {
-  assert.equal(await server.stop(), 0);
-  assert.deepEqual(server.logs.filter((l) => (l.level as number) >= 50), [], 'no error was logged');
-  await server.dispose();
-});
-
-const url = (path: string) => `${server.url}${path}`;
-const get = (path: string, headers: Record<string, string> = {}) => fetch(url(path), { headers });
-const send = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => sendJson(url(path), method, body, headers);
-const del = (path: string, headers: Record<string, string> = {}) => fetch(url(path), { method: 'DELETE', headers });
-const makeAdmin = async (id: string) => expectJson(await sendJson(`${server.adminUrl}/admin/users/${id}/role`, 'PUT', { role: 'admin' }), 200);
+const suite = suiteServer();
+const { url, get, send, del } = suite;
+const makeAdmin = async (id: string) => expectJson(await sendJson(`${suite.server.adminUrl}/admin/users/${id}/role`, 'PUT', { role: 'admin' }), 200);
 const addMember = (partnerId: string, email: string, role: string, auth: Record<string, string>) =>
   send('POST', `/partners/${partnerId}/members`, { email, role }, auth);
 
 describe('partners', () => {
   test('POST /partners makes the caller its owner; GET /me lists the membership', async () => {
-    const account = await register(server.url);
+    const account = await register(suite.server.url);
     const res = await send('POST', '/partners', { name: 'Ciné Lumière', category: 'CINEMA', description: 'Art et essai', logo: 'https://img.example/l.png' }, bearer(account.access_token));
     const p = await expectJson<PartnerJson>(res, 201);
     assert.equal(res.headers.get('location'), `/partners/${p.id}`);
@@ -39,7 +29,7 @@ describe('partners', () => {
   });
 
   test('bad input is a 400 naming the field; anonymous is 401; unknown or malformed ids are 404 and 400', async () => {
-    const auth = bearer((await register(server.url)).access_token);
+    const auth = bearer((await register(suite.server.url)).access_token);
     await expectProblem(await send('POST', '/partners', { name: 'X', category: 'PUB' }), 401);
     await expectProblem(await send('POST', '/partners', { name: 'X', category: 'PUB' }, auth), 400, ['/category']);
     await expectProblem(await send('POST', '/partners', { name: '   ', category: 'BAR' }, auth), 400, ['/name']);
@@ -54,7 +44,7 @@ describe('partners', () => {
   });
 
   test('GET /partners pages by id with Link rel="next" and filters by category', async () => {
-    const auth = bearer((await register(server.url)).access_token);
+    const auth = bearer((await register(suite.server.url)).access_token);
     const made: string[] = [];
     for (let i = 0; i < 5; i++) made.push((await expectJson<PartnerJson>(await send('POST', '/partners', { name: `Sport ${i}`, category: 'SPORT' }, auth), 201)).id);
     const { items, pages } = await collectPages<PartnerJson>(url('/partners?category=SPORT&limit=2'));
@@ -66,19 +56,19 @@ describe('partners', () => {
   });
 
   test('PATCH and DELETE: owner or admin only; a partner with active offers cannot be deleted', async () => {
-    const owner = await newOwner(server.url);
+    const owner = await newOwner(suite.server.url);
     const id = owner.partner.id;
-    const stranger = await register(server.url);
+    const stranger = await register(suite.server.url);
     await expectProblem(await send('PATCH', `/partners/${id}`, { name: 'Mine' }, bearer(stranger.access_token)), 403);
     const patched = await expectJson<PartnerJson>(await send('PATCH', `/partners/${id}`, { name: 'Café des Sports', logo: null, category: 'SPORT' }, owner.auth), 200);
     assert.deepEqual([patched.name, patched.logo, patched.category], ['Café des Sports', null, 'SPORT']);
-    const manager = await register(server.url);
+    const manager = await register(suite.server.url);
     await expectJson(await addMember(id, manager.user.email, 'manager', owner.auth), 201);
     await expectProblem(await send('PATCH', `/partners/${id}`, { name: 'Managed' }, bearer(manager.access_token)), 403);
     await makeAdmin(stranger.user.id);
     await expectJson(await send('PATCH', `/partners/${id}`, { description: 'Revu par un admin' }, bearer(stranger.access_token)), 200);
 
-    const offer = await newOffer(server.url, owner);
+    const offer = await newOffer(suite.server.url, owner);
     await expectProblem(await del(`/partners/${id}`, owner.auth), 409);
     await expectJson(await send('PATCH', `/offers/${offer.id}`, { is_active: false }, owner.auth), 200);
     await expectProblem(await del(`/partners/${id}`, bearer(manager.access_token)), 403);
@@ -92,16 +82,16 @@ describe('partners', () => {
 
 describe('team', () => {
   test('owners add and remove members; members read the team; others may not', async () => {
-    const owner = await newOwner(server.url);
+    const owner = await newOwner(suite.server.url);
     const id = owner.partner.id;
-    const staff = await register(server.url);
+    const staff = await register(suite.server.url);
     const res = await addMember(id, ` ${staff.user.email.toUpperCase()} `, 'staff', owner.auth);
     const member = await expectJson<Record<string, unknown>>(res, 201);
     assert.deepEqual(Object.keys(member).sort(), ['added_at', 'email', 'first_name', 'last_name', 'role', 'user_id']);
     assert.equal(member.user_id, staff.user.id);
     const team = await expectJson<{ user_id: string; role: string }[]>(await get(`/partners/${id}/members`, bearer(staff.access_token)), 200);
     assert.deepEqual(team.map((m) => [m.user_id, m.role]).sort(), [[owner.account.user.id, 'owner'], [staff.user.id, 'staff']].sort());
-    const stranger = await register(server.url);
+    const stranger = await register(suite.server.url);
     await expectProblem(await get(`/partners/${id}/members`, bearer(stranger.access_token)), 403);
     await expectProblem(await get(`/partners/${id}/members`), 401);
     await expectProblem(await addMember(id, stranger.user.email, 'staff', bearer(staff.access_token)), 403);
@@ -116,13 +106,13 @@ describe('team', () => {
   });
 
   test('the last owner cannot be removed nor erase the account until ownership is passed on', async () => {
-    const owner = await newOwner(server.url);
+    const owner = await newOwner(suite.server.url);
     const id = owner.partner.id;
     const me = owner.account.user.id;
     await expectProblem(await del(`/partners/${id}/members/${me}`, owner.auth), 409);
     const p = await expectProblem(await del('/me', owner.auth), 409);
     assert.equal(p.type, 'https://sortie.dev/problems/last-owner');
-    const heir = await register(server.url);
+    const heir = await register(suite.server.url);
     await expectJson(await addMember(id, heir.user.email, 'owner', owner.auth), 201);
     assert.equal((await del('/me', owner.auth)).status, 204);
     const team = await expectJson<{ user_id: string }[]>(await get(`/partners/${id}/members`, bearer(heir.access_token)), 200);
@@ -130,8 +120,8 @@ describe('team', () => {
   });
 
   test('race: a member removed while its offer creations are in flight leaves no write it was not allowed', async () => {
-    const owner = await newOwner(server.url);
-    const manager = await register(server.url);
+    const owner = await newOwner(suite.server.url);
+    const manager = await register(suite.server.url);
     await expectJson(await addMember(owner.partner.id, manager.user.email, 'manager', owner.auth), 201);
     const body = (i: number) => ({ establishment_id: owner.establishment.id, title: `Course ${i}`, category: 'BAR', discount: { kind: 'fixed', value: 5 },
       valid_from: '2026-01-01T00:00:00.000Z', valid_until: '2030-01-01T00:00:00.000Z' });
@@ -148,7 +138,7 @@ describe('team', () => {
 
 describe('establishments', () => {
   test('the timezone comes from the location unless given; a bad zone or area is a 400', async () => {
-    const owner = await newOwner(server.url);
+    const owner = await newOwner(suite.server.url);
     assert.equal(owner.establishment.timezone, 'Europe/Paris');
     const post = (body: unknown) => send('POST', `/partners/${owner.partner.id}/establishments`, body, owner.auth);
     const ny = await expectJson<EstablishmentJson>(await post(establishmentBody({ location: { lat: 40.7128, lng: -74.006 } })), 201);
@@ -168,9 +158,9 @@ describe('establishments', () => {
   });
 
   test('staff may not manage establishments; managers may', async () => {
-    const owner = await newOwner(server.url);
-    const staff = await register(server.url);
-    const manager = await register(server.url);
+    const owner = await newOwner(suite.server.url);
+    const staff = await register(suite.server.url);
+    const manager = await register(suite.server.url);
     await expectJson(await addMember(owner.partner.id, staff.user.email, 'staff', owner.auth), 201);
     await expectJson(await addMember(owner.partner.id, manager.user.email, 'manager', owner.auth), 201);
     const path = `/partners/${owner.partner.id}/establishments`;
@@ -180,8 +170,8 @@ describe('establishments', () => {
   });
 
   test('PATCH moves its offers at once (new zone, new place in search); DELETE deactivates them', async () => {
-    const owner = await newOwner(server.url);
-    const offer = await newOffer(server.url, owner, { title: 'Déménagement', schedule: [] });
+    const owner = await newOwner(suite.server.url);
+    const offer = await newOffer(suite.server.url, owner, { title: 'Déménagement', schedule: [] });
     const lyon = { lat: 45.764, lng: 4.8357 };
     const moved = await expectJson<EstablishmentJson>(await send('PATCH', `/establishments/${owner.establishment.id}`, { location: lyon, name: 'Le Comptoir Lyon' }, owner.auth), 200);
     assert.equal(moved.timezone, 'Europe/Paris');

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import wordsJson from './words.json' with { type: 'json' };
 import type { CategoryName } from '../../core/schemas/common.ts';
 
 /**
@@ -58,8 +58,8 @@ interface WordsFile {
   streets: Record<Lang, string[]>;
 }
 
-// Read once when a seeding CLI starts (never on a request path).
-const words = JSON.parse(readFileSync(new URL('./words.json', import.meta.url), 'utf8')) as WordsFile;
+// A JSON import, so the single executable's bundle carries it (a file read by path would not be there).
+const words = wordsJson as unknown as WordsFile;
 export const WORDS = words.categories;
 export const VARIANTS = words.variants;
 export const CONDITIONS = words.conditions;
