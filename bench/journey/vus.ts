@@ -3,8 +3,8 @@
  * `node --import tsx bench/journey/vus.ts <plan.json> <results.json>`. One virtual user per account of
  * the plan, all in this process, over one undici keep-alive Pool to 127.0.0.1 (one connection per
  * virtual user, no pipelining: uWS closes a connection that pipelines behind a write). Each virtual
- * user sends one request at a time and the next as soon as the answer is read (closed loop, no think
- * time). Phases (bench/journey/plan.ts), each `warmupS` s unrecorded and then `durationS` s measured:
+ * user sends one request at a time and the next as soon as the answer is read (closed loop), or the
+ * plan's `thinkMs` after it. Phases (bench/journey/plan.ts), each `warmupS` s unrecorded and then `durationS` s measured:
  *
  * - `journey`: session resume (`POST /auth/refresh`, the app's log-in once it holds a refresh token),
  *   search nearby (a random city centre of the demo catalogue, 2 km, 20 items, with the token), open one
