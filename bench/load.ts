@@ -46,14 +46,13 @@
  *   there on exit;
  * - `PARTITIONS`, `CACHE_MAX`, …: passed on to the server as usual.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../src/config.ts';
 import { intEnv, settingsOrExit } from '../src/cli/env.ts';
 import { GATEWAY_LABELS, gatewaySummary, startGateways, type GatewayUrls } from './lib/gateway.ts';
-import { freePort, startChild, waitFor200, type Child } from './lib/processes.ts';
+import { benchWorkspace, freePort, runSeed, startChild, waitFor200 } from './lib/processes.ts';
 import { prepareOffers, type OfferBench } from './lib/offers.ts';
 import { TABLE_HEADER, tableRow, writeSection, type Row } from './lib/results.ts';
 import { writeOfferScripts, type OfferScripts } from './lib/wrk-offers.ts';
@@ -143,19 +142,6 @@ function metricsCost(rows: Row[]): string[] {
   });
 }
 
-/** Runs the seed CLI `script` on `dataDir` with `env` (progress on our stderr) and returns its summary line. */
-function seed(dataDir: string, script = 'src/cli/seed-cities.ts', env: Record<string, string> = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: ROOT, env: { ...process.env, ...env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    p.once('error', reject);
-    p.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${script} exited with ${code}:\n${out}`))));
-  });
-}
-
 /**
  * Writes the id of every `city` area served at `base` into `file`, one per line.
  * @returns how many. @throws Error when there are none.
@@ -211,31 +197,18 @@ if (wrk === undefined) {
   process.exit(1);
 }
 
-const work = mkdtempSync(join(tmpdir(), 'sortie-bench-'));
-const dataDir = opts.dataDir ?? join(work, 'data');
-const children: Child[] = [];
-const abort = new AbortController();
-let stopping: Promise<void> | undefined;
-/** Stops wrk and both servers (once) and removes the temp dir unless a log is worth keeping. */
-const cleanup = (keepLogs: boolean) => (stopping ??= (async () => {
-  abort.abort();
-  await Promise.all(children.map((c) => c.stop()));
-  if (!keepLogs) rmSync(work, { recursive: true, force: true });
-  else if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
-})());
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => void cleanup(false).then(() => process.exit(130)));
+const { work, dataDir, children, signal, cleanup } = benchWorkspace('sortie-bench-', opts.dataDir);
 
 try {
   let seedLine = `reused ${dataDir} (BENCH_DATA_DIR)`;
   if (opts.dataDir === undefined) {
     process.stderr.write(`bench:load: seeding the cities into ${dataDir}\n`);
-    seedLine = (await seed(dataDir)).replace(/^seed:cities /, '');
+    seedLine = (await runSeed(ROOT, dataDir)).replace(/^seed:cities /, '');
   }
   const withOffers = opts.scenarios.some((s) => s.offers === true);
   if (withOffers) {
     process.stderr.write(`bench:load: seeding ${opts.demoOffers} demo offers into ${dataDir}\n`);
-    seedLine += `; demo: ${(await seed(dataDir, 'src/cli/seed-demo.ts', { DEMO_OFFERS: String(opts.demoOffers) })).replace(/^seed:demo /, '')}`;
+    seedLine += `; demo: ${(await runSeed(ROOT, dataDir, 'src/cli/seed-demo.ts', { DEMO_OFFERS: String(opts.demoOffers) })).replace(/^seed:demo /, '')}`;
   }
 
   const [ceilingPort, sortiePort, bareMetricsPort] = [await freePort(), await freePort(), await freePort()];
@@ -288,7 +261,7 @@ try {
   }
   const job = async (s: Scenario, connections: number, duration: number) => {
     if (s.auth === true) await offerBench?.refreshTokens();
-    return runWrk({ url: urls[s.server] + s.path, script: scripts[s.script] as string, connections, threads: opts.threads, duration, signal: abort.signal });
+    return runWrk({ url: urls[s.server] + s.path, script: scripts[s.script] as string, connections, threads: opts.threads, duration, signal });
   };
   for (const group of groups) {
     if (opts.warmup > 0) for (const s of group) await job(s, Math.max(...opts.connections), opts.warmup);

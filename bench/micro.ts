@@ -11,6 +11,7 @@ import { startAuth } from '../src/http/auth/setup.ts';
 import { createLogger } from '../src/log.ts';
 import { CommandBus } from '../src/workers/command-bus.ts';
 import { Partitions } from '../src/workers/partitions.ts';
+import { bookingTasks } from './micro/bookings.ts';
 import { codecTasks, coreTasks } from './micro/core.ts';
 import { readTasks } from './micro/reads.ts';
 import { searchTasks } from './micro/search.ts';
@@ -45,6 +46,7 @@ try {
   const page = areasFrom(fx.store, 1, 100);
   const create = toCreate(area);
   const search = await searchTasks(fx, OFFERS);
+  const bookings = await bookingTasks(fx.store, bus);
 
   const tasks = [
     ...coreTasks(create),
@@ -52,6 +54,7 @@ try {
     ...readTasks(fx, bus, { cacheMax: config.CACHE_MAX, pageCacheBytes: config.PAGE_CACHE_BYTES, gate }),
     ...threadTasks(pool, fx, create),
     ...writeTasks(fx.store, bus, area, create),
+    ...bookings,
     ...search.tasks,
   ].filter((t) => t.name.includes(filter));
 

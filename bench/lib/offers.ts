@@ -15,6 +15,8 @@ export const HIT_WORDS = ['cafe', 'crepes', 'pizza', 'cocktail', 'pass', 'concer
 /** Search radius and page size of the nearby rows (issue 7). */
 const RADIUS_M = 2000;
 const LIMIT = 20;
+/** Seed of the centres drawn: the same centres in every run. */
+const CENTRES_SEED = 20_261_202;
 /** City centres drawn for the nearby rows, and seeded offers read for the by-id and favorite rows. */
 const CENTRES = 1000;
 const MAX_IDS = 20_000;
@@ -28,16 +30,32 @@ export interface OfferBench {
   refreshTokens(): Promise<void>;
 }
 
-interface TokenPair { access_token: string; refresh_token: string }
+/** What `POST /auth/register`, `/auth/login` and `/auth/refresh` answer (the fields the benches use). */
+export interface TokenPair { access_token: string; refresh_token: string; user: { id: string } }
 
-/** POSTs `body` as JSON to `base + path`. @returns the parsed answer. @throws Error on any other status than `status`. */
-async function post<T>(base: string, path: string, body: unknown, status: number, token?: string): Promise<T> {
+/**
+ * `count` paths `GET /offers?lat=…&lng=…&radius_m=2000&limit=20` around city centres drawn ∝ population
+ * among DEMO_COUNTRIES (where seed:demo put its partners) with `rng`: by default the same ones in every run.
+ */
+export function nearbyPaths(count: number, rng = new Random(CENTRES_SEED)): string[] {
+  const cities = demoCities();
+  return Array.from({ length: count }, () => {
+    const { lat, lng } = centreOf(cities.pick(rng));
+    return `/offers?lat=${lat}&lng=${lng}&radius_m=${RADIUS_M}&limit=${LIMIT}`;
+  });
+}
+
+/**
+ * Sends `body` as JSON to `base + path` (POST unless `method` says otherwise), with `token` as Bearer.
+ * @returns the parsed answer (undefined for 204). @throws Error on any other status than `status`.
+ */
+export async function post<T>(base: string, path: string, body: unknown, status: number, token?: string, method = 'POST'): Promise<T> {
   const res = await fetch(base + path, {
-    method: 'POST', body: JSON.stringify(body),
+    method, body: JSON.stringify(body),
     headers: { 'Content-Type': 'application/json', ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }) },
   });
-  if (res.status !== status) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
+  if (res.status !== status) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
 /** Up to MAX_IDS ids of seeded offers (active or not), following `Link: rel="next"`. @throws Error when there are none. */
@@ -72,12 +90,8 @@ export async function prepareOffers(base: string, dir: string, runId: string, us
   }, 201, owner);
 
   const ids = await offerIds(base);
-  const rng = new Random(20_261_202);
-  const cities = demoCities();
-  const near = Array.from({ length: CENTRES }, () => {
-    const { lat, lng } = centreOf(cities.pick(rng));
-    return `/offers?lat=${lat}&lng=${lng}&radius_m=${RADIUS_M}&limit=${LIMIT}`;
-  });
+  const rng = new Random(CENTRES_SEED);
+  const near = nearbyPaths(CENTRES, rng);
   const word = () => rng.pick(HIT_WORDS);
   const files: OfferFiles = {
     nearby: join(dir, 'offers-nearby.txt'), text: join(dir, 'offers-text.txt'), nearbyText: join(dir, 'offers-nearby-text.txt'),

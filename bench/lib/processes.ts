@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 /** A server the benchmark started; its stdout and stderr go to `logFile`. */
@@ -65,4 +67,56 @@ export async function waitFor200(url: string, child: Child, timeoutMs = 60_000):
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${child.name} did not answer 200 on ${url} within ${timeoutMs} ms; see ${child.logFile}`);
+}
+
+/**
+ * Runs the seed CLI `script` (relative to `root`: `src/cli/seed-cities.ts`, `src/cli/seed-demo.ts`) on
+ * `dataDir` with `env` added, its progress on our stderr.
+ * @returns its summary line (stdout). @throws Error with that output when it exits with another code than 0.
+ */
+export function runSeed(root: string, dataDir: string, script = 'src/cli/seed-cities.ts', env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: root, env: { ...process.env, ...env, DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    p.once('error', reject);
+    p.once('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${script} exited with ${code}:\n${out}`))));
+  });
+}
+
+/** The temp directory and child processes of one benchmark run. */
+export interface BenchWorkspace {
+  /** Temp directory for logs and files of the run. */
+  work: string;
+  /** The DATA_DIR in use: the one given, or `<work>/data`. */
+  dataDir: string;
+  /** Processes to stop at the end: push each one started. */
+  children: Child[];
+  /** Aborted by `cleanup`: pass it to what should stop with the run. */
+  signal: AbortSignal;
+  /**
+   * Stops every child (once) and removes the temp dir, or with `keepLogs` keeps it but for a temp
+   * DATA_DIR. Also run on SIGINT/SIGTERM, after which the process exits with 130.
+   */
+  cleanup(keepLogs: boolean): Promise<void>;
+}
+
+/** A temp directory `<tmp>/<prefix>…` for a benchmark run, using `dataDir` when given (kept at the end). */
+export function benchWorkspace(prefix: string, dataDir: string | undefined): BenchWorkspace {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const data = dataDir ?? join(work, 'data');
+  const children: Child[] = [];
+  const abort = new AbortController();
+  let stopping: Promise<void> | undefined;
+  const cleanup = (keepLogs: boolean) => (stopping ??= (async () => {
+    abort.abort();
+    await Promise.all(children.map((c) => c.stop()));
+    if (!keepLogs) rmSync(work, { recursive: true, force: true });
+    else if (dataDir === undefined) rmSync(data, { recursive: true, force: true });
+  })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void cleanup(false).then(() => process.exit(130)));
+  return { work, dataDir: data, children, signal: abort.signal, cleanup };
 }
