@@ -20,7 +20,8 @@ export interface GateOptions {
   /**
    * The stored role of account `id`, or undefined once it is deleted (its tokens are then refused).
    * The stored role wins over the token's claim, so a role granted or withdrawn on the admin
-   * listener takes effect on the account's next request.
+   * listener takes effect on the account's next request (auth/setup.ts caches it per account and
+   * drops an entry on the `users` events of the commands that change it).
    */
   accountRole(id: string): Role | undefined;
   clientIp: ClientIpResolver;
@@ -47,7 +48,7 @@ function bearerToken(authorization: string): string | undefined {
  * Authentication and rate limiting of every public request and WebSocket command, in one place.
  *
  * Cost when nothing applies (`RATE_LIMIT=off`, no `Authorization`): one header test. A token seen
- * before costs a cache lookup and an LMDB read of the account's role; an unseen one a jose verification, which
+ * before costs a cache lookup and a role lookup (cached; its commands' events refresh it); an unseen one a jose verification, which
  * is first counted against the client IP's anonymous window, so forged tokens are throttled as
  * anonymous traffic.
  */

@@ -1,6 +1,8 @@
 import type { Config } from '../../config.ts';
 import { OWASP_SCRYPT } from '../../core/auth/password.ts';
 import type { Logger } from '../../log.ts';
+import { LRUCache } from 'lru-cache';
+import type { Role } from '../../core/schemas/users.ts';
 import type { Store } from '../../store/store.ts';
 import type { CommandBus } from '../../workers/command-bus.ts';
 import { Accounts } from './accounts.ts';
@@ -43,9 +45,17 @@ export async function startAuth(c: Config, store: Store, bus: CommandBus, log: L
     account: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_MS, MAX_KEYS),
     ip: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_IP, LOGIN_WINDOW_MS, MAX_KEYS),
   };
+  // The stored role of each account seen (undefined: deleted), refreshed by the events of the commands that change it.
+  const roles = new LRUCache<string, Role | 'deleted'>({ max: MAX_KEYS });
+  const roleOf = (id: string): Role | undefined => {
+    let r = roles.get(id);
+    if (r === undefined) roles.set(id, (r = store.users.get(id)?.role ?? 'deleted'));
+    return r === 'deleted' ? undefined : r;
+  };
+  bus.onEvent((e) => { if (e.topic === 'users') roles.delete((e.data as { id: string }).id); });
   const gate = new Gate({
     tokens,
-    accountRole: (id) => store.users.get(id)?.role,
+    accountRole: roleOf,
     clientIp: clientIpResolver(c.TRUST_PROXY),
     limits: requests,
   });

@@ -46,12 +46,12 @@ export function updateUser(store: Store, { id, patch }: UserUpdateArgs, now: num
 
 /**
  * `users.set_role` (admin listener only): makes or unmakes an admin; takes effect on the account's
- * next request (the gate reads the stored role). @throws Problem 404 unknown account.
+ * next request (the gate's role cache learns it from the committed event). @throws Problem 404 unknown account.
  */
 export function setUserRole(store: Store, { id, role }: UserRoleArgs, now: number): HandlerResult {
   const user: UserRecord = { ...loadUser(store, id), role, updated_at: new Date(now).toISOString() };
   store.users.put(id, user);
-  return { value: toUser(user), events: [] };
+  return { value: toUser(user), events: [{ topic: 'users', event: 'user.role_changed', data: { id, role } }] };
 }
 
 /**
@@ -71,7 +71,7 @@ export function deleteUser(store: Store, { id }: UserDeleteArgs): HandlerResult 
     store.memberships.remove([id, p]);
   }
   removeFavoritesBy(store, id);
-  const events = anonymiseBookings(store, id);
+  const events = [...anonymiseBookings(store, id), { topic: 'users', event: 'user.deleted', data: { id } }];
   store.users.remove(id);
   store.usersByEmail.remove(user.email);
   eraseSessions(store, id);
