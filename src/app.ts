@@ -54,8 +54,8 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   const deadlines = new DeadlineTimer(store, bus, log);
   bus.onEvent((e) => deadlines.onEvent(e));
   // Bookings whose deadline passed while the server was down are settled before it listens.
-  const expired = await deadlines.expireDue(Date.now());
-  if (expired > 0) log.info({ expired }, 'settled bookings past their deadline');
+  const { settled } = await deadlines.expireDue(Date.now());
+  if (settled > 0) log.info({ settled }, 'settled bookings past their deadline');
   const ws: WsStats = { connections: 0, messagesIn: 0, messagesOut: 0, slowConsumers: 0 };
   const auth = await startAuth(config, store, bus, log);
   const gateway = createGateway(config, reads.areas, log);

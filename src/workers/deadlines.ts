@@ -30,24 +30,29 @@ export class DeadlineTimer {
 
   /**
    * Settles every deadline at or before `now` (epoch ms), in rounds.
-   * @returns how many bookings changed.
+   * @returns how many bookings changed and how many expiries were refused (409/404: another command
+   *   won the race, or the entry is stale); refused entries still due make the timer back off.
    * @throws the first unexpected failure of an expiry (not a 409/404), after logging it.
    */
-  async expireDue(now: number): Promise<number> {
+  async expireDue(now: number): Promise<{ settled: number; refused: number }> {
     let settled = 0;
+    let refused = 0;
     for (;;) {
       const due = [...this.store.bookingDeadlines.getKeys({ end: [now + 1], limit: ROUND })] as [number, string][];
-      if (due.length === 0) return settled;
+      if (due.length === 0) return { settled, refused };
       const results = await Promise.allSettled(due.map(([, id]) => this.bus.execute('bookings.expire', { id }, SERVER)));
+      const before = settled;
       for (const [i, r] of results.entries()) {
         if (r.status === 'fulfilled') settled++;
         // 409: a confirm, check-in or cancel committed first; 404: erased meanwhile. Anything else is logged and retried next round.
-        else if (!(r.reason instanceof Problem && (r.reason.status === 409 || r.reason.status === 404))) {
+        else if (r.reason instanceof Problem && (r.reason.status === 409 || r.reason.status === 404)) refused++;
+        else {
           this.log.error({ err: r.reason, booking: due[i]?.[1] }, 'booking expiry failed');
           throw r.reason;
         }
       }
-      if (due.length < ROUND) return settled;
+      // A full round that settled nothing would only find the same refused entries again.
+      if (due.length < ROUND || settled === before) return { settled, refused };
     }
   }
 
@@ -78,7 +83,8 @@ export class DeadlineTimer {
 
   private fire(): void {
     this.running = this.expireDue(Date.now()).then(
-      () => { this.backoffMs = 0; },
+      // Refused entries that stay due (a race lost by a few ms, a stale entry) are retried after a second, not at once.
+      ({ refused }) => { this.backoffMs = refused > 0 ? 1000 : 0; },
       () => { this.backoffMs = Math.min(60_000, Math.max(1000, this.backoffMs * 2)); },
     ).finally(() => { this.running = undefined; this.arm(); });
   }

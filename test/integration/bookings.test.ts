@@ -22,6 +22,7 @@ let owner: Owner;
 const suite = suiteServer({ BOOKING_HOLD_MS: '1500', BOOKING_TTL_MS: '3600000' }, async (s) => { owner = await newOwner(s.url); });
 const { url, get } = suite;
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) => suite.send('POST', path, body, headers);
+const server = () => suite.server.url;
 const book = (offerId: string, who: TokenPairJson, headers: Record<string, string> = {}) => post('/bookings', { offer_id: offerId }, { ...bearer(who.access_token), ...headers });
 const remaining = async (offerId: string) => (await expectJson<OfferJson>(await get(`/offers/${offerId}`), 200)).remaining;
 const staffOf = async (o: Owner) => {
@@ -166,6 +167,14 @@ describe('states, rights and QR', () => {
     await waitFor(async () => (await expectJson<BookingJson>(await get(`/bookings/${b.id}`, bearer(u.access_token)), 200)).status === 'EXPIRED');
     assert.equal(await remaining(offer.id), 2);
     await expectProblem(await post(`/bookings/${b.id}/confirm`, {}, owner.auth), 409);
+  });
+
+  test('a booking of a deleted offer still settles at its deadline (its history stays readable)', async () => {
+    const offer = await newOffer(server(), owner, { requires_approval: true });
+    const u = await register(server());
+    const b = await expectJson<BookingJson>(await book(offer.id, u), 201);
+    assert.equal((await fetch(url(`/offers/${offer.id}`), { method: 'DELETE', headers: owner.auth })).status, 204);
+    await waitFor(async () => (await expectJson<BookingJson>(await get(`/bookings/${b.id}`, bearer(u.access_token)), 200)).status === 'EXPIRED');
   });
 
   test('DELETE /me anonymises the bookings: no personal data left, history and slot counts unchanged', async () => {

@@ -46,14 +46,19 @@ function moveDeadline(store: Store, b: BookingRecord, next: string | null): void
   if (next !== null) store.bookingDeadlines.put([Date.parse(next), b.id], b.offer_id);
 }
 
-/** Gives back the slot of a booking leaving the slot-holding states. */
-function releaseSlot(store: Store, b: BookingRecord, offer: OfferRecord): OfferRecord {
+/**
+ * Gives back the slot of a booking leaving the slot-holding states.
+ * @returns the offer with its counter lowered, or undefined when the offer was deleted meanwhile
+ *   (its bookings still settle: a deleted offer's deadlines must not stay due for ever).
+ */
+function releaseSlot(store: Store, b: BookingRecord): OfferRecord | undefined {
   if (b.user_id !== null) {
     const n = (store.bookingSlots.get([b.offer_id, b.user_id]) ?? 1) - 1;
     if (n > 0) store.bookingSlots.put([b.offer_id, b.user_id], n);
     else store.bookingSlots.remove([b.offer_id, b.user_id]);
   }
-  return { ...offer, taken: Math.max(0, offer.taken - 1) };
+  const offer = store.offers.get(b.offer_id);
+  return offer === undefined ? undefined : { ...offer, taken: Math.max(0, offer.taken - 1) };
 }
 
 /**
@@ -138,7 +143,7 @@ export function cancelBooking(store: Store, ref: BookingRef, now: number, ctx: C
   const caller = callerOf(store, ctx);
   if (b.user_id !== caller && !isStaff(store, b, caller)) throw problems.notFound(`Booking ${b.id} does not exist.`);
   if (!TRANSITIONS[b.status].includes('CANCELLED')) throw invalidState(b, 'CANCELLED');
-  return transition(store, b, 'CANCELLED', { cancelled_at: iso(now), expires_at: null }, releaseSlot(store, b, loadOffer(store, b.offer_id)));
+  return transition(store, b, 'CANCELLED', { cancelled_at: iso(now), expires_at: null }, releaseSlot(store, b));
 }
 
 /**
@@ -151,7 +156,7 @@ export function expireBooking(store: Store, ref: BookingRef, now: number): Handl
   const b = loadBooking(store, ref);
   if (b.expires_at === null || Date.parse(b.expires_at) > now)
     throw problems.conflict('invalid-state', `Booking ${b.id} is ${b.status} and not past a deadline.`);
-  if (b.status === 'PENDING') return transition(store, b, 'EXPIRED', { expires_at: null }, releaseSlot(store, b, loadOffer(store, b.offer_id)));
+  if (b.status === 'PENDING') return transition(store, b, 'EXPIRED', { expires_at: null }, releaseSlot(store, b));
   return transition(store, b, 'NO_SHOW', { expires_at: null });
 }
 
