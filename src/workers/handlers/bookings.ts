@@ -77,9 +77,10 @@ export function bookingEvents(event: 'booking.created' | 'booking.status_changed
   return events;
 }
 
-/** Applies a transition and its writes. */
-function transition(store: Store, b: BookingRecord, to: BookingStatus, changes: Partial<BookingRecord>, offer?: OfferRecord): HandlerResult {
+/** Applies a transition and its writes; leaving the slot-holding states gives the slot back. */
+function transition(store: Store, b: BookingRecord, to: BookingStatus, changes: Partial<BookingRecord>): HandlerResult {
   if (!TRANSITIONS[b.status].includes(to)) throw invalidState(b, to);
+  const offer = SLOT_HOLDING.has(b.status) && !SLOT_HOLDING.has(to) ? releaseSlot(store, b) : undefined;
   const next: BookingRecord = { ...b, ...changes, status: to };
   moveDeadline(store, b, next.expires_at);
   store.bookings.put(b.id, next);
@@ -142,8 +143,7 @@ export function cancelBooking(store: Store, ref: BookingRef, now: number, ctx: C
   const b = loadBooking(store, ref);
   const caller = callerOf(store, ctx);
   if (b.user_id !== caller && !isStaff(store, b, caller)) throw problems.notFound(`Booking ${b.id} does not exist.`);
-  if (!TRANSITIONS[b.status].includes('CANCELLED')) throw invalidState(b, 'CANCELLED');
-  return transition(store, b, 'CANCELLED', { cancelled_at: iso(now), expires_at: null }, releaseSlot(store, b));
+  return transition(store, b, 'CANCELLED', { cancelled_at: iso(now), expires_at: null });
 }
 
 /**
@@ -156,12 +156,8 @@ export function expireBooking(store: Store, ref: BookingRef, now: number): Handl
   const b = loadBooking(store, ref);
   if (b.expires_at === null || Date.parse(b.expires_at) > now)
     throw problems.conflict('invalid-state', `Booking ${b.id} is ${b.status} and not past a deadline.`);
-  if (b.status === 'PENDING') return transition(store, b, 'EXPIRED', { expires_at: null }, releaseSlot(store, b));
-  return transition(store, b, 'NO_SHOW', { expires_at: null });
+  return transition(store, b, b.status === 'PENDING' ? 'EXPIRED' : 'NO_SHOW', { expires_at: null });
 }
-
-/** Whether a booking holds a slot (for invariants and tests). */
-export const holdsSlot = (b: BookingRecord): boolean => SLOT_HOLDING.has(b.status);
 
 /**
  * Anonymises the bookings of an erased account (GDPR): `user_id` becomes null, the booker's indexes
