@@ -99,6 +99,6 @@ export function decodeCursor<T>(raw: string, valid: (v: unknown) => v is T): T {
   return v;
 }
 
-/** True for `{id: string}` plus the given optional numeric members: the shape of the catalogue's cursors. */
+/** True for `{id: string}` (at most 64 characters): the cursor of the collections paged by id. */
 export const isIdCursor = (v: unknown): v is { id: string } =>
   typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string' && (v as { id: string }).id.length <= 64;

@@ -37,10 +37,6 @@ export class OfferReads {
     for (const { value } of store.offers.getRange({ snapshot: false })) this.summaries.set(value.id, summarize(value));
   }
 
-  /** Offers known to the summary table. */
-  get size(): number {
-    return this.summaries.size;
-  }
 
   /** The summary of offer `id`, from the table or (written by another process) LMDB. */
   summaryOf = (id: string): OfferSummary | undefined => {

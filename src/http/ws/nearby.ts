@@ -92,11 +92,4 @@ export class NearbyIndex<S> {
     }
     return out;
   }
-
-  /** Subscriptions held, in all. */
-  get size(): number {
-    let n = 0;
-    for (const m of this.bySocket.values()) n += m.size;
-    return n;
-  }
 }
