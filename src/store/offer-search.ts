@@ -53,12 +53,13 @@ const HIGH = '\uffff';
  */
 export function searchOffers(store: Store, summaryOf: (id: string) => OfferSummary | undefined, s: OfferSearch): SearchPage {
   const hits: SearchHit[] = [];
+  const [source, textChecked] = s.near !== undefined ? [nearest(store, summaryOf, s.filter, s.near, s.after), false] : byIdDesc(store, s);
+  const text = textChecked ? undefined : s.text;
   const accept = (id: string): boolean => {
     const sum = summaryOf(id);
     if (sum === undefined || !passes(sum, s.filter)) return false;
-    return s.text === undefined || matchesQuery(store.offerTerms.get(id) ?? [], s.text);
+    return text === undefined || matchesQuery(store.offerTerms.get(id) ?? [], text);
   };
-  const source = s.near !== undefined ? nearest(store, summaryOf, s.filter, s.near, s.after) : byIdDesc(store, s);
   for (const hit of source) {
     if (!accept(hit.id)) continue;
     hits.push(hit);
@@ -70,15 +71,19 @@ export function searchOffers(store: Store, summaryOf: (id: string) => OfferSumma
   return { hits, next: last.distanceM === undefined ? { id: last.id } : { id: last.id, d: last.distanceM } };
 }
 
-/** Candidates newest first from the best driver for `s` (no location). */
-function byIdDesc(store: Store, s: OfferSearch): Iterable<SearchHit> {
+/**
+ * Candidates newest first from the best driver for `s` (no location), and whether every candidate
+ * already satisfies `q`: a one-word `q` driven by its own word index (the merged ranges of the words
+ * under its prefix) needs no check of each candidate's words.
+ */
+function byIdDesc(store: Store, s: OfferSearch): [Iterable<SearchHit>, boolean] {
   const after = s.after?.id;
   const f = s.filter;
-  if (f.establishmentId !== undefined) return facet(store, 'e', f.establishmentId, after);
-  if (f.partnerId !== undefined) return facet(store, 'p', f.partnerId, after);
-  if (s.text !== undefined) return words(store, s.text, after);
-  if (f.areaId !== undefined) return facet(store, 'a', f.areaId, after);
-  return allOffers(store, after);
+  if (f.establishmentId !== undefined) return [facet(store, 'e', f.establishmentId, after), false];
+  if (f.partnerId !== undefined) return [facet(store, 'p', f.partnerId, after), false];
+  if (s.text !== undefined) return [words(store, s.text, after), s.text.exact.length === 0];
+  if (f.areaId !== undefined) return [facet(store, 'a', f.areaId, after), false];
+  return [allOffers(store, after), false];
 }
 
 /** Ids strictly below `after` (or all), descending, from keys whose last element is the id. */

@@ -169,6 +169,20 @@ test('the indexes answer exactly what a brute-force filter answers, in the same 
   assert.ok(nonTrivial > 20, `only ${nonTrivial} of 150 searches found more than one offer: the generators are too narrow`);
 });
 
+test('words: every word whole, the last one a prefix, on whatever index drives the search', () => {
+  const arbWords = fc.tuple(fc.array(fc.constantFrom(...WORDS), { maxLength: 2 }), fc.constantFrom(...WORDS), fc.integer({ min: 1, max: 8 }))
+    .map(([exact, last, cut]) => [...exact, last.slice(0, cut)].join(' '));
+  let matched = 0;
+  fc.assert(fc.property(arbCatalogue, arbWords, fc.option(fc.constantFrom(1, 2), { nil: undefined }), fc.integer({ min: 1, max: 7 }), (cat, q, area, limit) => {
+    const w = build(cat);
+    const s: OfferSearch = { filter: area === undefined ? {} : { areaId: area }, text: parseQuery(q) as TextQuery, limit };
+    const expected = bruteForce(w.store, s);
+    if (expected.length > 0) matched++;
+    assert.deepEqual(allPages(w.store, s), expected);
+  }), { numRuns: 150 });
+  assert.ok(matched > 30, `only ${matched} of 150 text searches matched an offer`);
+});
+
 test('updates and deletes keep the indexes exact (title, words, validity)', () => {
   fc.assert(fc.property(arbCatalogue, arbQuery, fc.array(fc.tuple(fc.nat(), arbText, fc.boolean()), { maxLength: 10 }), (cat, q, changes) => {
     const w = build(cat);
