@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { DomainEvent } from '../../core/commands.ts';
 import type { Store } from '../../store/store.ts';
-import { ResourceCache } from './resource-cache.ts';
+import { jsonArray, ResourceCache } from './resource-cache.ts';
 
 /** One encoded page of `GET /areas`: the JSON array as UTF-8 bytes, and the cursor of the next page. */
 export interface EncodedPage {
@@ -15,9 +15,6 @@ interface CachedPage extends EncodedPage {
   version: number;
 }
 
-const OPEN = Buffer.from('[');
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']');
 
 /**
  * Read side of areas on the front thread.
@@ -68,15 +65,7 @@ export class AreaReads {
     const ids = this.ids(after, limit + 1, type);
     const more = ids.length > limit;
     if (more) ids.length = limit;
-    const parts: Buffer[] = [OPEN];
-    for (const id of ids) {
-      const item = this.get(id);
-      if (item === undefined) continue;
-      if (parts.length > 1) parts.push(COMMA);
-      parts.push(item);
-    }
-    parts.push(CLOSE);
-    const page: CachedPage = { body: Buffer.concat(parts), next: more ? ids[ids.length - 1] : undefined, version: this.version };
+    const page: CachedPage = { body: jsonArray(ids, (id) => this.get(id)), next: more ? ids[ids.length - 1] : undefined, version: this.version };
     this.pages.set(key, page);
     return page;
   }

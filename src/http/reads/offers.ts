@@ -5,11 +5,8 @@ import { summarize, type OfferSummary } from '../../core/search/filter.ts';
 import { isActiveAt } from '../../core/time/schedule.ts';
 import { searchOffers, type OfferSearch, type SearchHit, type SearchPage } from '../../store/offer-search.ts';
 import type { Store } from '../../store/store.ts';
-import { ResourceCache } from './resource-cache.ts';
+import { jsonArray, ResourceCache } from './resource-cache.ts';
 
-const OPEN = Buffer.from('[');
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']');
 const FAVORITE = Buffer.from(',"is_favorite":true}');
 const NOT_FAVORITE = Buffer.from(',"is_favorite":false}');
 /** How long a `GET /categories` answer is reused, ms: "active now" moves with the clock. */
@@ -69,15 +66,7 @@ export class OfferReads {
 
   /** A JSON array of the hits as `caller` sees them (an offer deleted meanwhile is left out). */
   renderPage(hits: readonly SearchHit[], caller: string | undefined): Buffer {
-    const parts: Buffer[] = [OPEN];
-    for (const h of hits) {
-      const item = this.render(h.id, caller, h.distanceM);
-      if (item === undefined) continue;
-      if (parts.length > 1) parts.push(COMMA);
-      parts.push(item);
-    }
-    parts.push(CLOSE);
-    return Buffer.concat(parts);
+    return jsonArray(hits, (h) => this.render(h.id, caller, h.distanceM));
   }
 
   /** `GET /categories`: every category with its count of offers active now (recomputed at most once a second). */

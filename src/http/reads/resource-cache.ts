@@ -65,3 +65,23 @@ export function sumStats(all: readonly CacheStats[]): CacheStats {
   for (const s of all) for (const k of Object.keys(out) as (keyof CacheStats)[]) out[k] += s[k];
   return out;
 }
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/**
+ * A JSON array of already-encoded items, as UTF-8 bytes: `[a,b,…]`, skipping the undefined ones (an item
+ * deleted between the index read and the item read). The items are copied once, never re-encoded.
+ */
+export function jsonArray<T>(keys: Iterable<T>, item: (key: T) => Buffer | undefined): Buffer {
+  const parts: Buffer[] = [OPEN];
+  for (const k of keys) {
+    const bytes = item(k);
+    if (bytes === undefined) continue;
+    if (parts.length > 1) parts.push(COMMA);
+    parts.push(bytes);
+  }
+  parts.push(CLOSE);
+  return Buffer.concat(parts);
+}
