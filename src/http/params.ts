@@ -18,12 +18,15 @@ export function positiveIntParam(raw: string, name: string): number {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/** True for a UUID in lower-case hex (RFC 9562). */
+export const isUuid = (s: string): boolean => UUID.test(s);
+
 /**
  * Parses a UUID path parameter (lower-case hex, RFC 9562); every string id of sortie is a UUIDv7.
  * @throws Problem 400 naming `name` when it is not a UUID.
  */
 export function uuidParam(raw: string, name: string): string {
-  if (!UUID.test(raw))
+  if (!isUuid(raw))
     throw problems.invalid([{ path: `/${name}`, message: 'must be a UUID' }], `Path parameter ${name} must be a UUID, got ${JSON.stringify(raw.slice(0, 64))}.`);
   return raw;
 }

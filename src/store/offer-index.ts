@@ -46,3 +46,8 @@ export function indexChanged(a: OfferRecord, b: OfferRecord): boolean {
   return a.title !== b.title || a.description !== b.description || a.area_id !== b.area_id
     || a.establishment.location.lat !== b.establishment.location.lat || a.establishment.location.lng !== b.establishment.location.lng;
 }
+
+/** Ids of the offers of a partner (`p`) or an establishment (`e`), from `offer_facets`. */
+export function facetIds(store: Store, facet: 'p' | 'e', id: string): string[] {
+  return [...store.offerFacets.getKeys({ start: [facet, id], end: [facet, `${id}\u0000`] })].map((k) => k[2]);
+}

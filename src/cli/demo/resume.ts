@@ -1,4 +1,5 @@
 import { prefixRange } from '../../store/accounts.ts';
+import { facetIds } from '../../store/offer-index.ts';
 import type { Store } from '../../store/store.ts';
 import { parseTag } from './tags.ts';
 
@@ -38,8 +39,8 @@ export function existingCatalogue(store: Store, ownerId: string, seed: number): 
       if (e === undefined) continue;
       const positions = new Set<number>();
       establishments.set(e, { id: estId, offers: positions });
-      for (const key of store.offerFacets.getKeys({ start: ['e', estId], end: ['e', `${estId}\u0000`] })) {
-        const o = parseTag(seed, store.offers.get(key[2])?.images[0])?.o;
+      for (const offerId of facetIds(store, 'e', estId)) {
+        const o = parseTag(seed, store.offers.get(offerId)?.images[0])?.o;
         if (o !== undefined && !positions.has(o)) { positions.add(o); offers++; }
       }
     }

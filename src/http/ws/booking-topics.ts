@@ -1,9 +1,9 @@
 import type { Caller } from '../../core/auth/claims.ts';
 import { problems } from '../../core/errors.ts';
 import type { Store } from '../../store/store.ts';
+import { isUuid } from '../params.ts';
 import type { BookingReads } from '../reads/bookings.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** True for the booking topics, which need an authenticated caller with a right to them. */
 export const isBookingTopic = (topic: string): boolean =>
@@ -21,12 +21,12 @@ export function bookingTopicKey(topic: string, caller: Caller | undefined, store
   if (topic === 'me.bookings') return `me.bookings#${caller.id}`;
   if (topic.startsWith('bookings:')) {
     const id = topic.slice('bookings:'.length);
-    if (!UUID.test(id)) throw problems.notFound(`Booking ${JSON.stringify(id)} does not exist.`);
+    if (!isUuid(id)) throw problems.notFound(`Booking ${JSON.stringify(id)} does not exist.`);
     bookings.get(id, caller);
     return topic;
   }
   const partnerId = topic.slice('partners.bookings:'.length);
-  if (!UUID.test(partnerId) || !store.partners.doesExist(partnerId)) throw problems.notFound(`Partner ${JSON.stringify(partnerId)} does not exist.`);
+  if (!isUuid(partnerId) || !store.partners.doesExist(partnerId)) throw problems.notFound(`Partner ${JSON.stringify(partnerId)} does not exist.`);
   if (caller.role !== 'admin' && !store.members.doesExist([partnerId, caller.id])) throw problems.forbidden('Only the partner\'s staff (or an admin) follow its bookings.');
   return topic;
 }

@@ -4,6 +4,7 @@ import type { OfferRecord } from '../../core/schemas/offers.ts';
 import { summarize } from '../../core/search/filter.ts';
 import { isActiveAt } from '../../core/time/schedule.ts';
 import type { DomainEvent } from '../../core/commands.ts';
+import { prefixRange } from '../../store/accounts.ts';
 import type { Store } from '../../store/store.ts';
 import { loadOffer } from './offers.ts';
 import { offerEvent } from './offer-events.ts';
@@ -165,7 +166,7 @@ export function expireBooking(store: Store, ref: BookingRef, now: number): Handl
  */
 export function anonymiseBookings(store: Store, userId: string): DomainEvent[] {
   const events: DomainEvent[] = [];
-  for (const [, id] of [...store.bookingsByUser.getKeys({ start: [userId], end: [`${userId}\u0000`] })] as [string, string][]) {
+  for (const [, id] of [...store.bookingsByUser.getKeys(prefixRange(userId))] as [string, string][]) {
     const b = store.bookings.get(id);
     store.bookingsByUser.remove([userId, id]);
     if (b === undefined) continue;

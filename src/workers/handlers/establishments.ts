@@ -2,7 +2,7 @@ import { problems } from '../../core/errors.ts';
 import type { Establishment, EstablishmentCreateArgs, EstablishmentIdArgs, EstablishmentUpdateArgs } from '../../core/schemas/establishments.ts';
 import type { OfferRecord } from '../../core/schemas/offers.ts';
 import { zoneAt } from '../../core/time/zones.ts';
-import { indexChanged, indexOffer, unindexOffer } from '../../store/offer-index.ts';
+import { facetIds, indexChanged, indexOffer, unindexOffer } from '../../store/offer-index.ts';
 import type { Store } from '../../store/store.ts';
 import type { DomainEvent } from '../../core/commands.ts';
 import { offerEvent } from './offer-events.ts';
@@ -23,15 +23,10 @@ function assertArea(store: Store, areaId: number | null | undefined): void {
     throw problems.invalid([{ path: '/area_id', message: `area ${areaId} does not exist` }]);
 }
 
-/** Ids of the offers of establishment `id`. */
-function offersOf(store: Store, id: string): string[] {
-  return [...store.offerFacets.getKeys({ start: ['e', id], end: ['e', `${id}\u0000`] })].map((k) => k[2]);
-}
-
 /** Rewrites each offer of the establishment with `change`, keeping the indexes in step. */
 function rewriteOffers(store: Store, id: string, change: (o: OfferRecord) => OfferRecord): DomainEvent[] {
   const events: DomainEvent[] = [];
-  for (const offerId of offersOf(store, id)) {
+  for (const offerId of facetIds(store, 'e', id)) {
     const old = store.offers.get(offerId);
     if (old === undefined) continue;
     const next = change(old);

@@ -1,6 +1,7 @@
 import { problems } from '../../core/errors.ts';
 import type { Partner, PartnerCreate, PartnerIdArgs, PartnerUpdateArgs } from '../../core/schemas/partners.ts';
 import { prefixRange } from '../../store/accounts.ts';
+import { facetIds } from '../../store/offer-index.ts';
 import type { Store } from '../../store/store.ts';
 import { removeEstablishment } from './establishments.ts';
 import { callerOf, loadPartner, mergePatch, OWNERS, requireRole } from './rights.ts';
@@ -38,9 +39,7 @@ export function updatePartner(store: Store, { id, patch }: PartnerUpdateArgs, no
 
 /** True when the partner has an offer with `is_active` set. */
 function hasActiveOffers(store: Store, partnerId: string): boolean {
-  for (const key of store.offerFacets.getKeys({ start: ['p', partnerId], end: ['p', `${partnerId}\u0000`] }))
-    if (store.offers.get(key[2])?.is_active === true) return true;
-  return false;
+  return facetIds(store, 'p', partnerId).some((id) => store.offers.get(id)?.is_active === true);
 }
 
 /**
