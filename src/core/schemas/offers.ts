@@ -151,13 +151,16 @@ export interface OfferRecord {
   area_id: number | null;
 }
 
+/** Slots left of a stored offer: null when it has no quota. */
+export const remainingOf = (r: Pick<OfferRecord, 'quota' | 'taken'>): number | null => (r.quota === null ? null : Math.max(0, r.quota.total - r.taken));
+
 /** The public view of a stored offer (no per-caller fields), in contract field order. */
 export function offerView(r: OfferRecord): Omit<Offer, 'is_favorite' | 'distance_m'> {
   return {
     id: r.id, partner_id: r.partner_id, establishment: r.establishment, title: r.title, description: r.description,
     category: r.category, discount: r.discount, conditions: r.conditions, valid_from: r.valid_from, valid_until: r.valid_until,
     schedule: r.schedule, quota: r.quota, requires_approval: r.requires_approval, images: r.images, is_active: r.is_active,
-    created_at: r.created_at, updated_at: r.updated_at, remaining: r.quota === null ? null : Math.max(0, r.quota.total - r.taken),
+    created_at: r.created_at, updated_at: r.updated_at, remaining: remainingOf(r),
   };
 }
 

@@ -80,11 +80,15 @@ export class OfferReads {
     return body;
   }
 
-  /** Keeps items and summaries in step with committed writes (ReadSide listener). */
+  /**
+   * Keeps items and summaries in step with committed writes (ReadSide listener). A booking's
+   * `offer.remaining_changed` moves only the quota counter: the cached bytes go, the summary stays.
+   */
   apply(e: DomainEvent): void {
     if (e.topic !== 'offers') return;
     const { id } = e.data as { id: string };
     this.items.invalidate(id);
+    if (e.event === 'offer.remaining_changed') return;
     const r = this.store.offers.get(id);
     if (r === undefined) this.summaries.delete(id);
     else this.summaries.set(id, summarize(r));

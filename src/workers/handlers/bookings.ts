@@ -1,13 +1,12 @@
 import { Problem, problems } from '../../core/errors.ts';
 import { bookingView, SLOT_HOLDING, TRANSITIONS, type BookingCreate, type BookingRecord, type BookingRef, type BookingStatus } from '../../core/schemas/bookings.ts';
-import type { OfferRecord } from '../../core/schemas/offers.ts';
+import { remainingOf, type OfferRecord } from '../../core/schemas/offers.ts';
 import { summarize } from '../../core/search/filter.ts';
 import { isActiveAt } from '../../core/time/schedule.ts';
 import type { DomainEvent } from '../../core/commands.ts';
 import { prefixRange } from '../../store/accounts.ts';
 import type { Store } from '../../store/store.ts';
 import { loadOffer } from './offers.ts';
-import { offerEvent } from './offer-events.ts';
 import { callerOf, isAdmin, memberRole } from './rights.ts';
 import type { CommandContext, HandlerResult } from './types.ts';
 
@@ -64,9 +63,11 @@ function releaseSlot(store: Store, b: BookingRecord): OfferRecord | undefined {
 
 /**
  * The events of a booking change (data: the anonymous view): its own topic, its partner's, its booker's
- * (`me.bookings`, scoped to the booker); plus the offer's when `remaining` moved.
+ * (`me.bookings`, scoped to the booker); plus `offer.remaining_changed` when the quota counter moved.
+ * Only the counter changed, so that event carries the offer's id and `remaining`, not the whole offer:
+ * the read side drops the offer's cached bytes and keeps its search summary (which has no counter).
  */
-export function bookingEvents(event: 'booking.created' | 'booking.status_changed', b: BookingRecord, offer?: OfferRecord): DomainEvent[] {
+function bookingEvents(event: 'booking.created' | 'booking.status_changed', b: BookingRecord, offer?: OfferRecord): DomainEvent[] {
   const data = bookingView(b, null);
   const events: DomainEvent[] = [
     { topic: `bookings:${b.id}`, event: 'booking.status_changed', data },
@@ -74,7 +75,8 @@ export function bookingEvents(event: 'booking.created' | 'booking.status_changed
   ];
   if (b.user_id !== null) events.push({ topic: 'me.bookings', scope: b.user_id, event: 'booking.status_changed', data });
   if (event === 'booking.created') events.shift();
-  if (offer !== undefined) events.push(offerEvent('offer.updated', offer));
+  if (offer !== undefined)
+    events.push({ topic: 'offers', event: 'offer.remaining_changed', data: { id: offer.id, remaining: remainingOf(offer) } });
   return events;
 }
 
