@@ -29,6 +29,9 @@ export interface WsStats {
   slowConsumers: number;
 }
 
+/** prom-client default gauges whose names break the Prometheus naming rule for `_total`. */
+const NON_COUNTER_TOTALS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 type Json = MetricObjectWithValues<MetricValue<string>>[];
 
 /** A counter fed from a monotonically growing number read at scrape time. */
@@ -56,6 +59,10 @@ export class FrontMetrics {
   constructor(private readonly sources: FrontSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    // prom-client names these three gauges `_total`, a suffix Prometheus keeps for counters
+    // (`promtool check metrics` warns). Their per-type siblings (`nodejs_active_handles{type}`, ...)
+    // carry the same numbers: the totals are `sum(nodejs_active_handles)` and so on.
+    for (const name of NON_COUNTER_TOTALS) this.registry.removeSingleMetric(name);
     this.inFlight = new Gauge({ name: 'sortie_http_requests_in_flight', help: 'HTTP requests waiting for an asynchronous answer.', registers });
     const ws = sources.ws;
     new Gauge({ name: 'sortie_ws_connections', help: 'Open WebSocket connections.', registers, collect() { this.set(ws().connections); } });

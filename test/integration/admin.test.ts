@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -18,6 +18,22 @@ function scrape(text: string): { families: Map<string, Family>; samples: Map<str
   const untyped = text.split('\n').filter((l) => !/^# TYPE \S+ histogram$/.test(l)).join('\n');
   const samples = new Map(parse(untyped).map((f) => [f.name, f]));
   return { families, samples };
+}
+
+/** promtool (Debian package `prometheus`), when installed: `.ci/run` installs it. */
+const PROMTOOL = spawnSync('promtool', ['--version']).status === 0;
+
+/** Runs `promtool check metrics` on an exposition: its exit code and everything it printed. */
+function promtoolCheck(text: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('promtool', ['check', 'metrics']);
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+    child.stdin.end(text);
+  });
 }
 
 function value(f: Family | undefined, labels: Record<string, string>): number {
@@ -72,6 +88,13 @@ describe('admin listener', () => {
     assert.ok(now.families.has('sortie_partition_queue_depth'));
     assert.ok(now.families.has('sortie_ws_connections'));
     assert.ok(now.families.has('nodejs_eventloop_lag_seconds'));
+  });
+
+  it('passes promtool check metrics with no warning', { skip: !PROMTOOL && 'promtool not installed (Debian package prometheus)' }, async () => {
+    // After the traffic above, so request, command and cache series are all present.
+    const { code, output } = await promtoolCheck(await (await fetch(`${srv.adminUrl}/metrics`)).text());
+    assert.equal(output.trim(), '', 'promtool prints nothing for a clean exposition');
+    assert.equal(code, 0);
   });
 
   it('serves stats as JSON', async () => {
