@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import pkg from '../package.json' with { type: 'json' };
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
@@ -76,7 +77,10 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   });
   lifecycle.state = 'ok';
   deadlines.arm();
-  log.info({ port: http.port, host: config.HOST, admin_port: admin.port, admin_host: config.ADMIN_HOST, partitions: config.PARTITIONS, dataDir: config.DATA_DIR, version }, 'sortie listening');
+  const url = urlOf(config.HOST, http.port);
+  const adminUrl = urlOf(config.ADMIN_HOST, admin.port);
+  log.info({ port: http.port, host: config.HOST, url, admin_port: admin.port, admin_host: config.ADMIN_HOST, admin_url: adminUrl, partitions: config.PARTITIONS, dataDir: config.DATA_DIR, version },
+    `sortie listening on ${url} (admin ${adminUrl}, data ${config.DATA_DIR})`);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -98,4 +102,13 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       log.info('sortie stopped');
     })()),
   };
+}
+
+/**
+ * The URL a person on this machine opens for a listener: a wildcard address (`0.0.0.0`, `::`)
+ * becomes `localhost`; an IPv6 literal is bracketed (RFC 3986 §3.2.2).
+ */
+export function urlOf(host: string, port: number): string {
+  if (host === '0.0.0.0' || host === '::') return `http://localhost:${port}`;
+  return `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 }

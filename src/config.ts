@@ -19,6 +19,7 @@ export const ConfigSchema = Type.Object({
   CHUNKED_BODIES: Type.Union([Type.Literal('refuse'), Type.Literal('accept')],
     { default: 'refuse', description: 'Request bodies sent with Transfer-Encoding: chunked: refused with 411, or accepted (only behind a proxy that re-frames them).' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'pino log level (silent mutes the log).' }),
+  LOG_FORMAT: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pretty')], { description: 'Log lines as JSON or human-readable (pino-pretty); unset: pretty when stdout is a terminal, JSON otherwise.' })),
   ACTOR_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 4096, default: 16, description: 'Command batches in flight per partition actor.' }),
   ACTOR_MAX_QUEUE: Type.Integer({ minimum: 1, default: 1_000, description: 'Queued command batches (up to 256 commands each) per partition before 503.' }),
   WS_MAX_BACKPRESSURE: Type.Integer({ minimum: 1024, default: 1024 * 1024, description: 'Bytes buffered for one WebSocket before it is closed (1013).' }),

@@ -1,7 +1,7 @@
 /** Entry point: `npm start`. Reads the environment, starts sortie, stops it on SIGTERM/SIGINT. */
 import { ConfigError, loadConfig } from './config.ts';
 import { startApp } from './app.ts';
-import { createLogger } from './log.ts';
+import { createLogger, defaultLogFormat } from './log.ts';
 
 let config;
 try {
@@ -11,7 +11,7 @@ try {
   process.stderr.write(`${err.message}\n`);
   process.exit(2);
 }
-const log = createLogger(config.LOG_LEVEL);
+const log = createLogger(config.LOG_LEVEL, defaultLogFormat(config.LOG_FORMAT, process.stdout.isTTY === true));
 try {
   const app = await startApp(config, log);
   const shutdown = (signal: string) => {

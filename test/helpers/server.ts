@@ -71,7 +71,7 @@ export async function attachServer(proc: ChildProcess, dataDir: string, keepData
       let entry: Record<string, unknown>;
       try { entry = JSON.parse(line) as Record<string, unknown>; } catch { return; }
       logs.push(entry);
-      if (entry.msg === 'sortie listening') { clearTimeout(timer); resolve([entry.port as number, entry.admin_port as number]); }
+      if (String(entry.msg).startsWith('sortie listening')) { clearTimeout(timer); resolve([entry.port as number, entry.admin_port as number]); }
     });
   });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
