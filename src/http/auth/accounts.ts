@@ -12,23 +12,16 @@ import { CATALOG_LIMITS } from '../../core/schemas/common.ts';
 import { bookingView } from '../../core/schemas/bookings.ts';
 import type { Store } from '../../store/store.ts';
 import type { CommandBus, CommandMeta } from '../../workers/command-bus.ts';
-import { ipKey } from './client-ip.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import type { Passwords } from './passwords.ts';
-import type { FixedWindowLimiter } from './ratelimit.ts';
 import type { TokenService } from './tokens.ts';
-
-/** Windows of login attempts (15 min): per email and per client IP. */
-export interface LoginLimits {
-  account: FixedWindowLimiter;
-  ip: FixedWindowLimiter;
-}
 
 export interface AccountDeps {
   store: Store;
   bus: CommandBus;
   tokens: TokenService;
   passwords: Passwords;
-  loginLimits: LoginLimits;
+  logins: LoginThrottle;
 }
 
 /** The auth flows send their server-only commands without an idempotency key: their answers hold fresh secrets. */
@@ -62,22 +55,17 @@ export class Accounts {
   }
 
   /**
-   * `POST /auth/login`. Every attempt is counted per email and per client IP before the password is
-   * checked (so parallel guesses are counted too); success clears the email's count and refunds the IP's.
+   * `POST /auth/login`. Every attempt is counted before the password is checked (login-throttle.ts:
+   * per email and client IP, per client IP, per email); success clears its (email, IP) failures.
    * Unknown email and wrong password get the same 401 after the same amount of hashing.
-   * @throws Problem 401 `invalid-credentials`; 429 past LOGIN_FAILURES_PER_ACCOUNT/PER_IP in 15 min.
+   * @throws Problem 401 `invalid-credentials`; 429 past LOGIN_FAILURES_PER_ACCOUNT/PER_IP/PER_EMAIL in 15 min.
    */
   async login(body: LoginRequest, ip: string): Promise<TokenPair> {
-    const { account, ip: perIp } = this.d.loginLimits;
-    const ipk = ipKey(ip);
-    const now = Date.now();
-    for (const s of [account.hit(body.email, now), perIp.hit(ipk, now)])
-      if (s.exceeded) throw problems.tooManyRequests(s.resetS, `Too many login attempts; retry in ${s.resetS} s.`);
+    this.d.logins.attempt(body.email, ip, Date.now());
     const id = this.d.store.usersByEmail.get(body.email);
     const user = id === undefined ? undefined : this.d.store.users.get(id);
     if (!(await this.d.passwords.check(body.password, user?.password_hash)) || user === undefined) throw authProblems.invalidCredentials();
-    account.reset(body.email);
-    perIp.undo(ipk);
+    this.d.logins.succeeded(body.email, ip);
     const refresh = newRefreshToken();
     const r = await this.d.bus.execute('sessions.open', { user_id: user.id, refresh_hash: refresh.hash }, SERVER);
     return this.pair(r.value as SessionGrant, refresh.token);
