@@ -61,6 +61,6 @@ export async function startAuth(c: Config, store: Store, bus: CommandBus, log: L
     clientIp: clientIpResolver(c.TRUST_PROXY),
     limits: requests,
   });
-  const accounts = new Accounts({ store, bus, tokens, passwords, logins: new LoginThrottle(logins) });
+  const accounts = new Accounts({ store, bus, tokens, passwords, logins: new LoginThrottle(logins), log });
   return { gate, accounts, limiters: { ...requests, login_pair: logins.pair, login_ip: logins.ip, login_email: logins.email } };
 }
