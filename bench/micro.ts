@@ -35,7 +35,7 @@ const seedMs = performance.now() - t0;
 // The server's defaults, except: an anonymous limit the bench never reaches, and cheap test-grade scrypt for startAuth.
 const config = loadConfig({ DATA_DIR: fx.dataDir, RATE_LIMIT_ANON: String(1e9), SCRYPT_COST_LOG2: '10' });
 const partitions = new Partitions({
-  count: config.PARTITIONS, dataDir: fx.dataDir, concurrency: config.ACTOR_CONCURRENCY, maxQueue: config.ACTOR_MAX_QUEUE, sweepEveryMs: 0,
+  count: config.PARTITIONS, dataDir: fx.dataDir, concurrency: config.ACTOR_CONCURRENCY, maxQueue: config.ACTOR_MAX_QUEUE, sweepEveryMs: 0, sweepBatch: config.SWEEP_BATCH,
 });
 await partitions.ready();
 const bus = new CommandBus(partitions);

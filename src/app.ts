@@ -37,7 +37,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   const qrKey = Buffer.from(config.QR_SECRET ?? storedSecret(config.DATA_DIR, 'qr-secret', 'QR_SECRET', 'booking QR codes', log));
   const partitions = new Partitions({
     count: config.PARTITIONS, dataDir: config.DATA_DIR, concurrency: config.ACTOR_CONCURRENCY,
-    maxQueue: config.ACTOR_MAX_QUEUE, sweepEveryMs: config.IDEMPOTENCY_SWEEP_MS,
+    maxQueue: config.ACTOR_MAX_QUEUE, sweepEveryMs: config.IDEMPOTENCY_SWEEP_MS, sweepBatch: config.SWEEP_BATCH,
     bookingRules: { holdMs: config.BOOKING_HOLD_MS, ttlMs: config.BOOKING_TTL_MS },
   });
   await partitions.ready();

@@ -24,7 +24,7 @@ export class SeedRun {
     this.store = openStore(config.DATA_DIR);
     this.partitions = new Partitions({
       count: config.PARTITIONS, dataDir: config.DATA_DIR, concurrency: config.ACTOR_CONCURRENCY,
-      maxQueue: config.ACTOR_MAX_QUEUE, sweepEveryMs: 0,
+      maxQueue: config.ACTOR_MAX_QUEUE, sweepEveryMs: 0, sweepBatch: config.SWEEP_BATCH,
     });
     this.bus = new CommandBus(this.partitions);
     const stop = () => { this.interrupted = true; };

@@ -7,7 +7,7 @@ import { EstablishmentCreateArgs, EstablishmentIdArgs, EstablishmentUpdateArgs }
 import { FavoriteArgs, OfferCreate, OfferIdArgs, OfferUpdateArgs } from './schemas/offers.ts';
 import { MemberAddArgs, MemberRemoveArgs, PartnerCreate, PartnerIdArgs, PartnerUpdateArgs } from './schemas/partners.ts';
 import { SessionOpenArgs, SessionRefreshArgs, SessionRevokeArgs } from './schemas/sessions.ts';
-import { UserDeleteArgs, UserRegisterArgs, UserRoleArgs, UserUpdateArgs } from './schemas/users.ts';
+import { UserDeleteArgs, UserRegisterArgs, UserRehashArgs, UserRoleArgs, UserUpdateArgs } from './schemas/users.ts';
 import type { ProblemBody } from './errors.ts';
 
 /**
@@ -263,6 +263,13 @@ export const commands = {
     args: UserUpdateArgs,
     partitionKey: (a) => userKey(a.id),
     access: ownAccount,
+  }),
+  'users.rehash_password': spec({
+    name: 'users.rehash_password',
+    summary: 'Store a password hash made at the current scrypt cost at login, unless the stored hash changed since it was verified.',
+    args: UserRehashArgs,
+    partitionKey: (a) => userKey(a.id),
+    access: 'server',
   }),
   'users.delete': spec({
     name: 'users.delete',

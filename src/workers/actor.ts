@@ -12,14 +12,17 @@ import { openStore } from '../store/store.ts';
 import { handlers, type Handler } from './handlers/index.ts';
 import type { BookingRules } from './handlers/types.ts';
 import { executeCommand } from './execute.ts';
-import { runIdempotent, sweepIdempotency } from './idempotency.ts';
+import { runIdempotent } from './idempotency.ts';
+import { scheduleSweeps } from './sweeps.ts';
 
 /** Data the front thread hands each actor at start. */
 export interface ActorData {
   dataDir: string;
   partition: number;
-  /** How often partition 0 sweeps expired idempotency records, ms. */
+  /** How long partition 0 waits between two sweeps of dead sessions and expired idempotency records, ms (0: never). */
   sweepEveryMs: number;
+  /** Records a sweep examines per write transaction. */
+  sweepBatch: number;
   /** Booking deadlines (BOOKING_HOLD_MS, BOOKING_TTL_MS). */
   bookingRules: BookingRules;
 }
@@ -67,7 +70,6 @@ export function actorMetrics(): Promise<unknown> {
 }
 
 if (data.partition === 0 && data.sweepEveryMs > 0) {
-  setInterval(() => {
-    sweepIdempotency(store, Date.now()).catch((err: unknown) => process.stderr.write(`idempotency sweep failed: ${String(err)}\n`));
-  }, data.sweepEveryMs).unref();
+  scheduleSweeps(store, data.sweepEveryMs, data.sweepBatch, (kind, n) => metrics.sweptRecords(kind, n),
+    (err) => process.stderr.write(`${JSON.stringify({ level: 50, msg: 'sweep failed', partition: data.partition, err: String((err as Error)?.stack ?? err) })}\n`));
 }

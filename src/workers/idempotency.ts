@@ -4,7 +4,7 @@ import { commands, type CommandEnvelope, type CommandOutcome, type CommandSpec }
 import { packBytes, unpackBytes } from '../core/codec.ts';
 import { problems } from '../core/errors.ts';
 import { LIMITS } from '../core/schemas/common.ts';
-import type { Store } from '../store/store.ts';
+import type { IdempotencyRecord, Store } from '../store/store.ts';
 
 /**
  * SHA-256 of command name and args with object members in sorted order: what "the same body"
@@ -29,7 +29,7 @@ export function runIdempotent(store: Store, cmd: CommandEnvelope, now: number, e
   const key: [string, string] = [cmd.principal, cmd.idempotencyKey];
   const fp = fingerprint(cmd);
   const prior = store.idempotency.get(key);
-  if (prior !== undefined && prior.created_at + LIMITS.idempotencyTtlMs > now) {
+  if (prior !== undefined && !idempotencyExpired(prior, now)) {
     if (prior.fingerprint !== fp)
       return {
         ok: false,
@@ -46,20 +46,7 @@ export function runIdempotent(store: Store, cmd: CommandEnvelope, now: number, e
   return outcome;
 }
 
-/**
- * Removes idempotency records older than the TTL. Scans the whole table: O(records).
- * @returns how many were removed.
- */
-export async function sweepIdempotency(store: Store, now: number): Promise<number> {
-  const expired: [string, string][] = [];
-  for (const { key, value } of store.idempotency.getRange({ snapshot: false })) {
-    if (value.created_at + LIMITS.idempotencyTtlMs <= now) expired.push(key);
-  }
-  await store.env.transaction(() => {
-    for (const key of expired) {
-      const rec = store.idempotency.get(key);
-      if (rec !== undefined && rec.created_at + LIMITS.idempotencyTtlMs <= now) store.idempotency.remove(key);
-    }
-  });
-  return expired.length;
+/** True when `rec` no longer answers at `now` (epoch ms): older than LIMITS.idempotencyTtlMs (24 h); the sweep removes it. */
+export function idempotencyExpired(rec: IdempotencyRecord, now: number): boolean {
+  return rec.created_at + LIMITS.idempotencyTtlMs <= now;
 }

@@ -15,8 +15,10 @@ export interface PartitionOptions {
   concurrency: number;
   /** Queued tasks (command batches) per partition before `run` rejects with `QueueFullError`. */
   maxQueue: number;
-  /** Period of the idempotency-record sweep on partition 0, ms (0 disables). */
+  /** Wait between two sweeps (dead sessions, expired idempotency records) on partition 0, ms (0 disables). */
   sweepEveryMs: number;
+  /** Records a sweep examines per write transaction (SWEEP_BATCH). */
+  sweepBatch: number;
   /** Booking deadlines; default BOOKING_DEFAULTS (15 min hold, 24 h after confirmation). */
   bookingRules?: BookingRules;
 }
@@ -36,7 +38,7 @@ export class Partitions {
 
   constructor(readonly options: PartitionOptions) {
     this.pools = Array.from({ length: options.count }, (_, partition) => {
-      const workerData: ActorData = { dataDir: options.dataDir, partition, sweepEveryMs: options.sweepEveryMs, bookingRules: options.bookingRules ?? BOOKING_DEFAULTS };
+      const workerData: ActorData = { dataDir: options.dataDir, partition, sweepEveryMs: options.sweepEveryMs, sweepBatch: options.sweepBatch, bookingRules: options.bookingRules ?? BOOKING_DEFAULTS };
       return new Piscina({
         filename: actorUrl,
         name: 'default',

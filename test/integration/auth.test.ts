@@ -422,6 +422,26 @@ describe('WebSocket', () => {
     ws.close();
   });
 
+  test('an auth frame takes effect in frame order: a command sent in the same tick acts as the user', async () => {
+    const reg = await register(server.url);
+    const update = (id: number, first_name: string) => ({ id, op: 'command', name: 'users.update', args: { id: reg.user.id, patch: { first_name } } });
+    // A token the server issued is known at once; a forged one (same secret and kid) is verified asynchronously.
+    const unseen = await forge({ sub: reg.user.id }, { kid: decodeProtectedHeader(reg.access_token).kid as string });
+    for (const [token, name] of [[reg.access_token, 'Known'], [unseen, 'Unseen']] as const) {
+      const ws = await querySocket(server.url, '');
+      // Sent in one tick, without waiting for any reply.
+      const [authed, updated, refused, again] = [
+        ws.request({ id: 1, op: 'auth', token }), ws.request(update(2, name)),
+        ws.request({ id: 3, op: 'auth', token: 'not.a.token' }), ws.request(update(4, `${name}Again`)),
+      ];
+      assert.deepEqual(ok(await authed), { user_id: reg.user.id, role: 'user' });
+      assert.equal((ok(await updated) as UserJson).first_name, name);
+      failed(await refused, 401);
+      assert.equal((ok(await again) as UserJson).first_name, `${name}Again`, 'a refused auth frame leaves the identity as it was');
+      ws.close();
+    }
+  });
+
   test('an auth frame without an id (API.md form) is answered with id null', async () => {
     const reg = await register(server.url);
     const ws = await querySocket(server.url, '');

@@ -1,7 +1,7 @@
 /**
  * Rate limits (../shared/API.md, Conventions): per client IP when anonymous, per user when
- * authenticated, `RateLimit-*` headers, 429 with `Retry-After`; failed logins throttled per account
- * and per IP; the same windows for WebSocket upgrades and command frames.
+ * authenticated, `RateLimit-*` headers, 429 with `Retry-After`; failed logins throttled per (email,
+ * IP), per IP and per email; the same windows for WebSocket upgrades and command frames.
  *
  * The server trusts X-Forwarded-For from loopback (TRUST_PROXY), so each test speaks as its own
  * client address and starts with fresh windows.
@@ -15,16 +15,18 @@ import { assertProblemShape, expectJson, expectProblem, sendJson } from '../help
 import { startServer, type TestServer } from '../helpers/server.ts';
 import type { ReplyFrame } from '../helpers/ws-client.ts';
 
-const ANON = 10;
+const ANON = 60;
 const USER = 15;
-const PER_ACCOUNT = 3;
-const PER_IP = 5;
+/** Login windows: per (email, IP) at its default, per IP and per email above it. */
+const PER_PAIR = 10;
+const PER_IP = 25;
+const PER_EMAIL = 30;
 
 let server: TestServer;
 before(async () => {
   server = await startServer({
     RATE_LIMIT: 'on', RATE_LIMIT_ANON: String(ANON), RATE_LIMIT_USER: String(USER), TRUST_PROXY: 'loopback',
-    LOGIN_FAILURES_PER_ACCOUNT: String(PER_ACCOUNT), LOGIN_FAILURES_PER_IP: String(PER_IP),
+    LOGIN_FAILURES_PER_ACCOUNT: String(PER_PAIR), LOGIN_FAILURES_PER_IP: String(PER_IP), LOGIN_FAILURES_PER_EMAIL: String(PER_EMAIL),
   });
 });
 after(async () => {
@@ -67,7 +69,7 @@ describe('request windows', () => {
     }
     const over = await fetch(`${server.url}/areas/1`, { headers: from(ip) });
     assert.equal(limits(over).remaining, 0);
-    assert.match(await expect429(over), /more than 10 requests/i);
+    assert.match(await expect429(over), new RegExp(`more than ${ANON} requests`, 'i'));
     const other = await fetch(`${server.url}/health`, { headers: from(freshIp()) });
     await other.text();
     assert.equal(limits(other).remaining, ANON - 1);
@@ -113,32 +115,49 @@ describe('request windows', () => {
 
 describe('failed logins', () => {
   const login = (email: string, password: string, ip = freshIp()) => sendJson(`${server.url}/auth/login`, 'POST', { email, password }, from(ip));
+  const wrong = async (email: string, ip = freshIp()) => expectProblem(await login(email, 'wrong password', ip), 401);
 
-  test('per account, whatever the IP: after LOGIN_FAILURES_PER_ACCOUNT failures even the right password is a 429', async () => {
+  test('per (email, IP): failures from one address do not lock the user out at another; that address stays refused', async () => {
     const { credentials } = await register(server.url, newAccount(), from(freshIp()));
-    for (let i = 0; i < PER_ACCOUNT; i++) await expectProblem(await login(credentials.email, 'wrong password'), 401);
-    assert.match(await expect429(await login(credentials.email, credentials.password)), /login attempts/);
-    await expectJson(await login((await register(server.url, newAccount(), from(freshIp()))).credentials.email, 'correct horse battery'), 200);
+    const attacker = freshIp();
+    for (let i = 0; i < PER_PAIR; i++) await wrong(credentials.email, attacker);
+    await expectJson(await login(credentials.email, credentials.password, freshIp()), 200);
+    assert.match(await expect429(await login(credentials.email, credentials.password, attacker)), /login attempts/);
+    // Attempts the attacker's address is refused do not spend the email's ceiling.
+    for (let i = 0; i < PER_EMAIL; i++) await expect429(await login(credentials.email, 'wrong password', attacker));
+    await expectJson(await login(credentials.email, credentials.password, freshIp()), 200);
   });
 
   test('an unknown email is throttled the same way (no hint that it has no account)', async () => {
     const email = `nobody-${randomUUID()}@example.org`;
-    for (let i = 0; i < PER_ACCOUNT; i++) await expectProblem(await login(email, 'wrong password'), 401);
-    await expect429(await login(email, 'wrong password'));
+    const ip = freshIp();
+    for (let i = 0; i < PER_PAIR; i++) await wrong(email, ip);
+    await expect429(await login(email, 'wrong password', ip));
   });
 
-  test('a successful login clears the account\'s failures', async () => {
+  test('a successful login clears the failures of its (email, IP)', async () => {
     const { credentials } = await register(server.url, newAccount(), from(freshIp()));
-    for (let i = 0; i < PER_ACCOUNT - 1; i++) await expectProblem(await login(credentials.email, 'wrong password'), 401);
-    await expectJson(await login(credentials.email, credentials.password), 200);
-    for (let i = 0; i < PER_ACCOUNT; i++) await expectProblem(await login(credentials.email, 'wrong password'), 401);
-    await expect429(await login(credentials.email, 'wrong password'));
+    const ip = freshIp();
+    for (let i = 0; i < PER_PAIR - 1; i++) await wrong(credentials.email, ip);
+    await expectJson(await login(credentials.email, credentials.password, ip), 200);
+    for (let i = 0; i < PER_PAIR; i++) await wrong(credentials.email, ip);
+    await expect429(await login(credentials.email, 'wrong password', ip));
   });
 
   test('per IP, across accounts: after LOGIN_FAILURES_PER_IP failures from one address, its next attempt is a 429', async () => {
     const ip = freshIp();
-    for (let i = 0; i < PER_IP; i++) await expectProblem(await login(`guess-${randomUUID()}@example.org`, 'wrong password', ip), 401);
+    for (let i = 0; i < PER_IP; i++) await wrong(`guess-${randomUUID()}@example.org`, ip);
     assert.match(await expect429(await login(`guess-${randomUUID()}@example.org`, 'wrong password', ip)), /login attempts/);
+  });
+
+  test('per email, across IPs: LOGIN_FAILURES_PER_EMAIL failures from many addresses refuse the email everywhere', async () => {
+    const { credentials } = await register(server.url, newAccount(), from(freshIp()));
+    for (let i = 0; i < PER_EMAIL; i++) await wrong(credentials.email);
+    assert.match(await expect429(await login(credentials.email, credentials.password)), /login attempts/);
+    await expectJson(await login((await register(server.url, newAccount(), from(freshIp()))).credentials.email, 'correct horse battery'), 200);
+    const metrics = parse(await (await fetch(`${server.adminUrl}/metrics`)).text());
+    const rejected = metrics.find((f) => f.name === 'sortie_rate_limit_rejections_total')?.metrics.find((m) => m.labels?.scope === 'login_email');
+    assert.equal(Number(rejected?.value), 1, 'sortie_rate_limit_rejections_total{scope="login_email"}');
   });
 });
 

@@ -4,6 +4,7 @@ import { ConfigError } from '../../src/config.ts';
 import { checkAccess } from '../../src/core/auth/access.ts';
 import { Problem } from '../../src/core/errors.ts';
 import { canonicalIp, clientIpResolver, ipKey } from '../../src/http/auth/client-ip.ts';
+import { LoginThrottle } from '../../src/http/auth/login-throttle.ts';
 import { FixedWindowLimiter, rateHeaders } from '../../src/http/auth/ratelimit.ts';
 
 test('a fixed window counts down, refuses past its limit, and starts again when it ends', () => {
@@ -35,6 +36,23 @@ test('memory is bounded: past maxKeys the least recently seen key is forgotten',
   for (let i = 0; i < 10_000; i++) l.hit(`flood-${i}`, 0);
   assert.equal(l.hit('victim', 0).exceeded, false, 'evicted: its count starts again');
   assert.equal(l.hit('flood-9999', 0).exceeded, true, 'recent keys are kept');
+});
+
+test('login throttle: per (email, IP), per IP, per email; refusals by a narrower window never reach the email ceiling', () => {
+  const w = (limit: number) => new FixedWindowLimiter(limit, 900_000, 100);
+  const limits = { pair: w(2), ip: w(4), email: w(5) };
+  const t = new LoginThrottle(limits);
+  const status = (email: string, ip: string) => {
+    try { t.attempt(email, ip, 0); return 'counted'; } catch (err) { assert.ok(err instanceof Problem); return err.status; }
+  };
+  assert.deepEqual([status('a@x', '192.0.2.1'), status('a@x', '192.0.2.1'), status('a@x', '192.0.2.1')], ['counted', 'counted', 429]);
+  assert.equal(status('a@x', '192.0.2.2'), 'counted', 'another address has its own (email, IP) window');
+  assert.deepEqual([status('b@x', '192.0.2.1'), status('c@x', '192.0.2.1')], ['counted', 429], 'the IP window fills across emails');
+  t.succeeded('a@x', '192.0.2.2');
+  // a@x has 2 attempts in its email window: the one refused per (email, IP) and the success are not counted.
+  assert.deepEqual(['192.0.2.3', '192.0.2.4', '192.0.2.5', '192.0.2.6'].map((ip) => status('a@x', ip)), ['counted', 'counted', 'counted', 429],
+    'the email ceiling then refuses every address');
+  assert.equal(limits.email.rejections, 1);
 });
 
 test('rateHeaders: RateLimit-Limit, -Remaining, -Reset', () => {

@@ -51,12 +51,30 @@ export async function hashPassword(password: string, params: ScryptParams): Prom
  * @throws Error when `phc` is not a sortie scrypt hash (a corrupt record: a server fault).
  */
 export async function verifyPassword(password: string, phc: string): Promise<boolean> {
+  const { params, salt, hash } = parsePhc(phc);
+  const key = await derive(password, salt, hash.length, params);
+  return timingSafeEqual(key, hash);
+}
+
+/**
+ * True when `phc` was made at a lower cost than `current` (a smaller N; or another r or p): the next
+ * successful login should hash the password again at `current` (README, "Accounts, tokens and rate limits").
+ * A hash made at a higher cost is kept: lowering SCRYPT_COST_LOG2 never weakens stored hashes.
+ * @throws Error when `phc` is not a sortie scrypt hash.
+ */
+export function needsRehash(phc: string, current: ScryptParams): boolean {
+  const { params } = parsePhc(phc);
+  return params.log2N < current.log2N || params.r !== current.r || params.p !== current.p;
+}
+
+/** The parameters, salt and hash of a PHC string made by `hashPassword`. @throws Error on anything else. */
+function parsePhc(phc: string): { params: ScryptParams; salt: Buffer; hash: Buffer } {
   const m = PHC.exec(phc);
   if (m === null) throw new Error('not a sortie scrypt password hash');
-  const params = { log2N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
-  const expected = Buffer.from(m[5] as string, 'base64');
-  const key = await derive(password, Buffer.from(m[4] as string, 'base64'), expected.length, params);
-  return timingSafeEqual(key, expected);
+  return {
+    params: { log2N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) },
+    salt: Buffer.from(m[4] as string, 'base64'), hash: Buffer.from(m[5] as string, 'base64'),
+  };
 }
 
 /** The algorithm and parameters of a stored hash, e.g. `scrypt ln=17,r=8,p=1` (for the GDPR export). */

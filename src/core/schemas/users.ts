@@ -106,10 +106,12 @@ export type UserPatch = Static<typeof UserPatch>;
  * Args of `users.register` (sent by the server's register flow only): the profile, the password
  * already hashed on the front thread, and the hash of the first refresh token.
  */
+const PasswordHash = Type.String({ minLength: 1, maxLength: 512, description: 'PHC string of a scrypt hash (core/auth/password.ts).' });
+
 export const UserRegisterArgs = Type.Object(
   {
     email: Email,
-    password_hash: Type.String({ minLength: 1, maxLength: 512 }),
+    password_hash: PasswordHash,
     first_name: FirstName,
     last_name: LastName,
     phone: Type.Optional(Phone),
@@ -129,6 +131,13 @@ export const RoleChange = Type.Object({ role: Role }, { additionalProperties: fa
 /** Args of `users.set_role`. */
 export const UserRoleArgs = Type.Object({ id: Uuid('User id.'), role: Role }, { additionalProperties: false });
 export type UserRoleArgs = Static<typeof UserRoleArgs>;
+
+/**
+ * Args of `users.rehash_password` (sent by the server's login flow only): `new_hash` replaces the stored
+ * hash only while it is still `old_hash`, the one the login just verified.
+ */
+export const UserRehashArgs = Type.Object({ id: Uuid('User id.'), old_hash: PasswordHash, new_hash: PasswordHash }, { additionalProperties: false });
+export type UserRehashArgs = Static<typeof UserRehashArgs>;
 
 /** Args of `users.delete`. */
 export const UserDeleteArgs = Type.Object({ id: Uuid('User id.') }, { additionalProperties: false });

@@ -11,24 +11,19 @@ import { favoritesPage } from '../../store/catalog-reads.ts';
 import { CATALOG_LIMITS } from '../../core/schemas/common.ts';
 import { bookingView } from '../../core/schemas/bookings.ts';
 import type { Store } from '../../store/store.ts';
+import type { Logger } from '../../log.ts';
 import type { CommandBus, CommandMeta } from '../../workers/command-bus.ts';
-import { ipKey } from './client-ip.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import type { Passwords } from './passwords.ts';
-import type { FixedWindowLimiter } from './ratelimit.ts';
 import type { TokenService } from './tokens.ts';
-
-/** Windows of login attempts (15 min): per email and per client IP. */
-export interface LoginLimits {
-  account: FixedWindowLimiter;
-  ip: FixedWindowLimiter;
-}
 
 export interface AccountDeps {
   store: Store;
   bus: CommandBus;
   tokens: TokenService;
   passwords: Passwords;
-  loginLimits: LoginLimits;
+  logins: LoginThrottle;
+  log: Logger;
 }
 
 /** The auth flows send their server-only commands without an idempotency key: their answers hold fresh secrets. */
@@ -62,25 +57,39 @@ export class Accounts {
   }
 
   /**
-   * `POST /auth/login`. Every attempt is counted per email and per client IP before the password is
-   * checked (so parallel guesses are counted too); success clears the email's count and refunds the IP's.
-   * Unknown email and wrong password get the same 401 after the same amount of hashing.
-   * @throws Problem 401 `invalid-credentials`; 429 past LOGIN_FAILURES_PER_ACCOUNT/PER_IP in 15 min.
+   * `POST /auth/login`. Every attempt is counted before the password is checked (login-throttle.ts:
+   * per email and client IP, per client IP, per email); success clears its (email, IP) failures.
+   * Unknown email and wrong password get the same 401 after the same amount of hashing. A password hashed
+   * at a lower cost than SCRYPT_COST_LOG2 is hashed again and stored before the answer (see `rehash`).
+   * @throws Problem 401 `invalid-credentials`; 429 past LOGIN_FAILURES_PER_ACCOUNT/PER_IP/PER_EMAIL in 15 min.
    */
   async login(body: LoginRequest, ip: string): Promise<TokenPair> {
-    const { account, ip: perIp } = this.d.loginLimits;
-    const ipk = ipKey(ip);
-    const now = Date.now();
-    for (const s of [account.hit(body.email, now), perIp.hit(ipk, now)])
-      if (s.exceeded) throw problems.tooManyRequests(s.resetS, `Too many login attempts; retry in ${s.resetS} s.`);
+    this.d.logins.attempt(body.email, ip, Date.now());
     const id = this.d.store.usersByEmail.get(body.email);
     const user = id === undefined ? undefined : this.d.store.users.get(id);
     if (!(await this.d.passwords.check(body.password, user?.password_hash)) || user === undefined) throw authProblems.invalidCredentials();
-    account.reset(body.email);
-    perIp.undo(ipk);
+    this.d.logins.succeeded(body.email, ip);
+    const rehashed = this.d.passwords.outdated(user.password_hash) ? this.rehash(user, body.password) : undefined;
     const refresh = newRefreshToken();
     const r = await this.d.bus.execute('sessions.open', { user_id: user.id, refresh_hash: refresh.hash }, SERVER);
+    await rehashed;
     return this.pair(r.value as SessionGrant, refresh.token);
+  }
+
+  /**
+   * Hashes `password` (just verified against `user.password_hash`) at the current cost and stores it with
+   * `users.rehash_password`, which replaces the hash only if it is still the one verified. Never fails the
+   * login: a refusal (hashing saturated, 503) or a fault is logged and the old hash stays until a later login.
+   */
+  private async rehash(user: UserRecord, password: string): Promise<void> {
+    try {
+      const args = { id: user.id, old_hash: user.password_hash, new_hash: await this.d.passwords.hash(password) };
+      const r = await this.d.bus.execute('users.rehash_password', args, SERVER);
+      const { rehashed } = r.value as { rehashed: boolean };
+      this.d.log.info({ user_id: user.id }, rehashed ? 'password rehashed at the current scrypt cost' : 'password rehash skipped: the stored hash changed meanwhile');
+    } catch (err) {
+      this.d.log.warn({ err, user_id: user.id }, 'password rehash failed; the former hash stays');
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
-import { hashPassword, verifyPassword, type ScryptParams } from '../../core/auth/password.ts';
+import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from '../../core/auth/password.ts';
 import { problems } from '../../core/errors.ts';
 
 /**
@@ -50,6 +50,11 @@ export class Passwords {
     const phc = stored ?? (await this.dummy);
     const ok = await this.run(() => verifyPassword(password, phc));
     return ok && stored !== undefined;
+  }
+
+  /** True when `stored` was hashed at a lower cost than the current one (see core/auth/password.ts, needsRehash). */
+  outdated(stored: string): boolean {
+    return needsRehash(stored, this.params);
   }
 
   private run<T>(fn: () => Promise<T>): Promise<T> {

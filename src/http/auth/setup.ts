@@ -9,6 +9,7 @@ import { Accounts } from './accounts.ts';
 import { clientIpResolver } from './client-ip.ts';
 import { Gate } from './gate.ts';
 import { loadKeyRing } from './keys.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { Passwords } from './passwords.ts';
 import { FixedWindowLimiter } from './ratelimit.ts';
 import { TokenService } from './tokens.ts';
@@ -17,7 +18,7 @@ import { TokenService } from './tokens.ts';
 export interface Auth {
   gate: Gate;
   accounts: Accounts;
-  /** Every limiter by scope (`anon`, `user`, `login_account`, `login_ip`), for metrics. */
+  /** Every limiter by scope (`anon`, `user`, `login_pair`, `login_ip`, `login_email`), for metrics. */
   limiters: Record<string, FixedWindowLimiter>;
 }
 
@@ -42,8 +43,9 @@ export async function startAuth(c: Config, store: Store, bus: CommandBus, log: L
     user: new FixedWindowLimiter(c.RATE_LIMIT_USER, MINUTE_MS, MAX_KEYS),
   };
   const logins = {
-    account: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_MS, MAX_KEYS),
+    pair: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_MS, MAX_KEYS),
     ip: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_IP, LOGIN_WINDOW_MS, MAX_KEYS),
+    email: new FixedWindowLimiter(c.LOGIN_FAILURES_PER_EMAIL, LOGIN_WINDOW_MS, MAX_KEYS),
   };
   // The stored role of each account seen (undefined: deleted), refreshed by the events of the commands that change it.
   const roles = new LRUCache<string, Role | 'deleted'>({ max: MAX_KEYS });
@@ -59,6 +61,6 @@ export async function startAuth(c: Config, store: Store, bus: CommandBus, log: L
     clientIp: clientIpResolver(c.TRUST_PROXY),
     limits: requests,
   });
-  const accounts = new Accounts({ store, bus, tokens, passwords, loginLimits: logins });
-  return { gate, accounts, limiters: { ...requests, login_account: logins.account, login_ip: logins.ip } };
+  const accounts = new Accounts({ store, bus, tokens, passwords, logins: new LoginThrottle(logins), log });
+  return { gate, accounts, limiters: { ...requests, login_pair: logins.pair, login_ip: logins.ip, login_email: logins.email } };
 }

@@ -9,6 +9,7 @@ import { framingProblem, refuseAndClose, type ChunkedBodies } from '../framing.t
 import { problemReply, writeReply } from '../reply.ts';
 import type { Lifecycle } from '../router.ts';
 import { authenticatedUpgrade, frameMeta, type SocketIdentity } from './auth.ts';
+import { FrameOrder } from './frame-order.ts';
 import { decodeFrame, encodeFrame, frameIdOf, type ClientFrame, type Encoding } from './frames.ts';
 import { NEARBY_PREFIX, NearbyIndex } from './nearby.ts';
 import { isBookingTopic } from './booking-topics.ts';
@@ -25,6 +26,8 @@ export interface SocketData extends SocketIdentity {
   nearbyEncoding?: Encoding;
   /** Pub/sub keys of the booking topics it follows, by topic name (`me.bookings` is keyed per account). */
   bookingKeys?: Map<string, string>;
+  /** Holds the frames that arrive while an `auth` frame is verified, each as the step that runs it. */
+  order: FrameOrder<() => void>;
 }
 
 /** Topics anyone may subscribe to. */
@@ -158,12 +161,20 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
         return send(ws, { id: f.id, ok: true, result: { topic: f.topic } }, enc);
       }
       case 'auth': {
+        // Takes effect in frame order: frames after it wait for its verification (frame-order.ts).
         const data = ws.getUserData();
         const id = f.id ?? null;
-        Promise.resolve(d.gate.authenticate(f.token, data)).then(
-          (caller) => { data.token = f.token; if (!data.closed) ws.cork(() => send(ws, { id, ok: true, result: { user_id: caller.id, role: caller.role } }, enc)); },
-          (err) => { if (!data.closed) ws.cork(() => fail(ws, id, err, enc)); },
-        );
+        const accept = (caller: Caller) => {
+          data.token = f.token;
+          send(ws, { id, ok: true, result: { user_id: caller.id, role: caller.role } }, enc);
+        };
+        const caller = d.gate.authenticate(f.token, data);
+        if (!(caller instanceof Promise)) return accept(caller);
+        data.order.begin();
+        const settle = (reply: () => void) => {
+          if (!data.closed) ws.cork(() => { reply(); data.order.settled((step) => step()); });
+        };
+        caller.then((c) => settle(() => accept(c)), (err) => settle(() => fail(ws, id, err, enc)));
         return;
       }
       case 'command': {
@@ -178,7 +189,7 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
   };
 
   const upgrade = authenticatedUpgrade(d.gate, d.log, (res, identity, [key, protocol, extensions], context) => {
-    res.upgrade<SocketData>({ ...identity, closed: false, topics: new Set() }, key, protocol, extensions, context);
+    res.upgrade<SocketData>({ ...identity, closed: false, topics: new Set(), order: new FrameOrder() }, key, protocol, extensions, context);
   });
 
   return {
@@ -204,8 +215,17 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
     message: (ws, message, isBinary) => {
       d.stats.messagesIn++;
       const enc: Encoding = isBinary ? 'msgpack' : 'json';
+      // `message` is only readable during this call: decode now, run now or once a pending auth settles.
+      let step: () => void;
       try {
-        handle(ws, decodeFrame(message, enc), enc);
+        const f = decodeFrame(message, enc);
+        step = () => { try { handle(ws, f, enc); } catch (err) { fail(ws, f.id ?? null, err, enc); } };
+      } catch (err) {
+        const id = frameIdOf(message, enc);
+        step = () => fail(ws, id, err, enc);
+      }
+      try {
+        if (!ws.getUserData().order.hold(step)) step();
       } catch (err) {
         fail(ws, frameIdOf(message, enc), err, enc);
       }

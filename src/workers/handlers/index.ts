@@ -9,7 +9,7 @@ import { createOffer, deleteOffer, updateOffer } from './offers.ts';
 import { createPartner, deletePartner, updatePartner } from './partners.ts';
 import { openSession, refreshSession, revokeSession } from './sessions.ts';
 import type { CommandContext, HandlerResult } from './types.ts';
-import { deleteUser, registerUser, setUserRole, updateUser } from './users.ts';
+import { deleteUser, registerUser, rehashPassword, setUserRole, updateUser } from './users.ts';
 
 /**
  * A command handler: runs synchronously inside one LMDB write transaction on its partition actor.
@@ -45,6 +45,7 @@ export const handlers: { [N in CommandName]: Handler<N> } = {
   'users.set_role': setUserRole,
   'users.register': registerUser,
   'users.update': updateUser,
+  'users.rehash_password': rehashPassword,
   'users.delete': deleteUser,
   'sessions.open': openSession,
   'sessions.refresh': refreshSession,

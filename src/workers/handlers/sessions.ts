@@ -21,10 +21,15 @@ function dropTokens(store: Store, family: string, before = Infinity): void {
   }
 }
 
-/** Removes a session and all its refresh tokens. */
-function dropSession(store: Store, s: SessionRecord): void {
+/** Removes a session and all its refresh tokens. Call inside the write transaction. */
+export function dropSession(store: Store, s: SessionRecord): void {
   dropTokens(store, s.id);
   store.sessions.remove([s.user_id, s.id]);
+}
+
+/** True when session `s` can no longer be refreshed at `now` (epoch ms): revoked or expired. Dead sessions are dropped at the account's next login and by the sweep. */
+export function sessionDead(s: SessionRecord, now: number): boolean {
+  return s.revoked_at !== null || s.expires_at <= now;
 }
 
 /** Erases every session of `userId` with its tokens (account deletion). */
@@ -47,7 +52,7 @@ export function openFamily(store: Store, userId: string, hash: string, now: numb
 export function openSession(store: Store, { user_id, refresh_hash }: SessionOpenArgs, now: number): HandlerResult {
   const user = store.users.get(user_id);
   if (user === undefined) throw authProblems.invalidCredentials();
-  for (const s of sessionsOf(store, user_id)) if (s.revoked_at !== null || s.expires_at <= now) dropSession(store, s);
+  for (const s of sessionsOf(store, user_id)) if (sessionDead(s, now)) dropSession(store, s);
   openFamily(store, user_id, refresh_hash, now);
   const grant: SessionGrant = { status: 'issued', user: toUser(user) };
   return { value: grant, events: [] };

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { authProblems } from '../../core/auth/problems.ts';
 import type { SessionGrant } from '../../core/schemas/sessions.ts';
-import { toUser, type UserDeleteArgs, type UserRoleArgs, type UserRecord, type UserRegisterArgs, type UserUpdateArgs } from '../../core/schemas/users.ts';
+import { toUser, type UserDeleteArgs, type UserRehashArgs, type UserRoleArgs, type UserRecord, type UserRegisterArgs, type UserUpdateArgs } from '../../core/schemas/users.ts';
 import { prefixRange } from '../../store/accounts.ts';
 import type { Store } from '../../store/store.ts';
 import { anonymiseBookings } from './bookings.ts';
@@ -52,6 +52,19 @@ export function setUserRole(store: Store, { id, role }: UserRoleArgs, now: numbe
   const user: UserRecord = { ...loadUser(store, id), role, updated_at: new Date(now).toISOString() };
   store.users.put(id, user);
   return { value: toUser(user), events: [{ topic: 'users', event: 'user.role_changed', data: { id, role } }] };
+}
+
+/**
+ * `users.rehash_password` (login, after SCRYPT_COST_LOG2 was raised): replaces the account's password hash
+ * with `new_hash` only if the stored one is still `old_hash`, checked in this write transaction, so a
+ * password set meanwhile, or an erasure, wins. `updated_at` is kept: the profile did not change.
+ * @returns value `{rehashed: boolean}`: false when the account is gone or its hash changed.
+ */
+export function rehashPassword(store: Store, { id, old_hash, new_hash }: UserRehashArgs): HandlerResult {
+  const user = store.users.get(id);
+  const rehashed = user !== undefined && user.password_hash === old_hash;
+  if (rehashed) store.users.put(id, { ...user, password_hash: new_hash });
+  return { value: { rehashed }, events: [] };
 }
 
 /**
