@@ -25,8 +25,8 @@ export class LoginThrottle {
 
   /**
    * Counts one attempt of `email` from client address `ip` at `now` (epoch ms), before its password is
-   * checked (so parallel guesses are counted too). The windows are counted narrowest first and counting
-   * stops at the first one over its limit: attempts refused for their address never reach the email's
+   * checked (so parallel guesses are counted too). The windows are counted per IP, then per (email, IP),
+   * then per email, and counting stops at the first one over its limit: attempts refused for their address never reach the email's
    * ceiling, so one address cannot spend it.
    * @throws Problem 429 `rate-limited` with the seconds until that window ends (`Retry-After`).
    */
