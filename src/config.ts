@@ -15,7 +15,7 @@ export const ConfigSchema = Type.Object({
   PARTITIONS: Type.Integer({ minimum: 1, maximum: 256, default: availableParallelism(), description: 'Partition actors (threads); default = CPU count.' }),
   CACHE_MAX: Type.Integer({ minimum: 1, maximum: 100_000_000, default: 200_000, description: 'Entries in the LRU read cache.' }),
   PAGE_CACHE_BYTES: Type.Integer({ minimum: 0, default: 64 * 1024 * 1024, description: 'Bytes of encoded collection pages kept in the page cache.' }),
-  BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest request body or WebSocket frame, bytes.' }),
+  BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest request body or WebSocket message, bytes.' }),
   CHUNKED_BODIES: Type.Union([Type.Literal('refuse'), Type.Literal('accept')],
     { default: 'refuse', description: 'Request bodies sent with Transfer-Encoding: chunked: refused with 411, or accepted (only behind a proxy that re-frames them).' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info', description: 'pino log level (silent mutes the log).' }),
