@@ -68,13 +68,14 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     })
     : undefined;
   const deps = { bus, reads, store, log, lifecycle, metrics, ws };
+  const body = { maxBytes: config.BODY_LIMIT, timeoutMs: config.BODY_TIMEOUT_MS, minRate: config.BODY_MIN_RATE, drainBytes: config.BODY_DRAIN_BYTES };
   const http = await startPublic({
-    host: config.HOST, port: config.PORT, bodyLimit: config.BODY_LIMIT, chunked: config.CHUNKED_BODIES,
+    host: config.HOST, port: config.PORT, chunked: config.CHUNKED_BODIES, body,
     wsMaxBackpressure: config.WS_MAX_BACKPRESSURE, wsIdleTimeout: config.WS_IDLE_TIMEOUT, version,
   }, deps, auth, gateway);
   const admin = await startAdmin(config.ADMIN_HOST, config.ADMIN_PORT, deps, {
     metrics, store, partitions, bus, reads, ws, version, token: config.ADMIN_TOKEN, backups: new Backups(store, config.DATA_DIR),
-  });
+  }, body);
   lifecycle.state = 'ok';
   deadlines.arm();
   const url = urlOf(config.HOST, http.port);

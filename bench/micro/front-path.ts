@@ -44,7 +44,7 @@ export class FrontPath {
     const register = (method: string) => (pattern: string, h: UwsHandler) => this.handlers.set(`${method} ${pattern}`, h);
     const app = { get: register('get'), head: register('head'), post: register('post'), patch: register('patch'), put: register('put'), del: register('del'), any: register('any') };
     const lifecycle: Lifecycle = { state: 'ok' };
-    const router = new Router(app as unknown as TemplatedApp, { bodyLimit: 1 << 20, chunked: 'refuse', log: createLogger('silent'), lifecycle, metrics: o.metrics, gate: o.gate });
+    const router = new Router(app as unknown as TemplatedApp, { body: { maxBytes: 1 << 20, timeoutMs: 10_000, minRate: 16_384, drainBytes: 8 << 20 }, chunked: 'refuse', log: createLogger('silent'), lifecycle, metrics: o.metrics, gate: o.gate });
     for (const r of areaRoutes(bus, reads)) router.add(r);
     const w = this.written;
     const res = {

@@ -78,6 +78,9 @@ export const problems = {
     new Problem(401, 'invalid-token', 'Invalid token', detail, undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
   forbidden: (detail: string) => new Problem(403, 'forbidden', 'Forbidden', detail),
   conflict: (slug: string, detail: string) => new Problem(409, slug, 'Conflict', detail),
+  /** 408 (RFC 9110 §15.5.9): the request body paused longer than `pauseMs` or arrived slower than `minRate` bytes/s. */
+  requestTimeout: (pauseMs: number, minRate: number) => new Problem(408, 'request-timeout', 'Request timeout',
+    `The request body must keep arriving: no pause over ${pauseMs} ms, and at least ${minRate} bytes/s on average after the first ${pauseMs} ms.`),
   payloadTooLarge: (limitBytes: number) =>
     new Problem(413, 'payload-too-large', 'Payload too large', `The body exceeds the limit of ${limitBytes} bytes.`),
   unsupportedMediaType: (got: string) =>

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
-import { problems } from '../core/errors.ts';
+import type { HttpRequest } from 'uWebSockets.js';
+import type { BodyReader } from './body-reader.ts';
 
 /** True when the request announces a body: a non-zero `Content-Length` or any `Transfer-Encoding` (RFC 9112 §6.3). */
 export function hasBody(req: HttpRequest): boolean {
@@ -10,25 +10,21 @@ export function hasBody(req: HttpRequest): boolean {
 
 /**
  * The request body as a Readable that yields chunks as uWS receives them (for forwarding without
- * buffering). Call in the synchronous part of the handler: it attaches `onData`. Chunks are copied
- * (uWS reuses its buffer). Not paused by backpressure: at most `limit` bytes are ever held.
+ * buffering), read through `reader` (BODY_LIMIT and the body timeouts). Call in the synchronous
+ * part of the handler. Chunks are copied (uWS reuses its buffer). Not paused by backpressure: at
+ * most BODY_LIMIT bytes are ever held.
  * @param declaredLength the `Content-Length` header ('' when absent).
- * @throws Problem 413 at once when `declaredLength` exceeds `limit`; the stream fails with the same
- *   Problem when more than `limit` bytes arrive.
+ * @throws Problem 413 at once when `declaredLength` exceeds the limit; the stream fails with a
+ *   413 Problem when more arrives, with a 408 Problem when the body pauses or slows down.
  */
-export function bodyStream(res: HttpResponse, declaredLength: string, limit: number): Readable {
-  if (declaredLength !== '' && Number(declaredLength) > limit) throw problems.payloadTooLarge(limit);
+export function bodyStream(reader: BodyReader, declaredLength: string): Readable {
   const stream = new Readable({ read() {} });
-  let size = 0;
-  res.onData((chunk, isLast) => {
-    if (stream.destroyed) return;
-    size += chunk.byteLength;
-    if (size > limit) {
-      stream.destroy(problems.payloadTooLarge(limit));
-      return;
-    }
-    if (chunk.byteLength > 0) stream.push(Buffer.from(chunk.slice(0)));
-    if (isLast) stream.push(null);
-  });
+  reader.start({
+    chunk(data, isLast) {
+      if (data.byteLength > 0) stream.push(Buffer.from(data.slice(0)));
+      if (isLast) stream.push(null);
+    },
+    fail: (problem) => stream.destroy(problem),
+  }, declaredLength);
   return stream;
 }

@@ -1,34 +1,26 @@
-import type { HttpResponse } from 'uWebSockets.js';
 import { problems } from '../core/errors.ts';
+import type { BodyReader } from './body-reader.ts';
 
 /**
- * Reads a request body of at most `limit` bytes. Must be called in the synchronous part of the
- * handler (it attaches `onData`). Chunks are views into a reused uWS buffer, so they are copied.
+ * Reads a whole request body through `reader` (which enforces BODY_LIMIT and the body timeouts).
+ * Call in the synchronous part of the handler. Chunks are copied (uWS reuses its buffer).
  * @param declaredLength Content-Length header ('' when absent).
- * @throws Problem 413 when the body (declared or received) exceeds `limit` bytes; the reply must
- *   close the connection since the rest of the body stays unread.
  * @param onAbort a promise that rejects when the client goes away; the read rejects with it.
+ * @returns the body; rejects with Problem 413 when it exceeds the limit (declared or received) and
+ *   408 when it pauses or slows down (body-reader.ts); answer those with `reader.answer`.
  */
-export function readBody(res: HttpResponse, declaredLength: string, limit: number, onAbort: Promise<never>): Promise<Buffer> {
-  if (declaredLength !== '' && Number(declaredLength) > limit) return Promise.reject(problems.payloadTooLarge(limit));
+export function readBody(reader: BodyReader, declaredLength: string, onAbort: Promise<never>): Promise<Buffer> {
   const body = new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
-    res.onData((chunk, isLast) => {
-      if (done) return;
-      size += chunk.byteLength;
-      if (size > limit) {
-        done = true;
-        reject(problems.payloadTooLarge(limit));
-        return;
-      }
-      chunks.push(Buffer.from(chunk.slice(0)));
-      if (isLast) {
-        done = true;
-        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-      }
-    });
+    reader.start({
+      chunk(data, isLast) {
+        size += data.byteLength;
+        chunks.push(Buffer.from(data.slice(0)));
+        if (isLast) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+      },
+      fail: reject,
+    }, declaredLength);
   });
   return Promise.race([body, onAbort]);
 }

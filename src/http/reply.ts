@@ -44,9 +44,7 @@ export const internalError = (): Reply =>
  * @param head answer to a HEAD request: the headers of `reply` without its body (RFC 9110 §9.3.2).
  */
 export function writeReply(res: HttpResponse, reply: Reply, extra?: Readonly<Record<string, string>>, head = false): void {
-  if (reply.status !== 200) res.writeStatus(statusLines.get(reply.status) ?? String(reply.status));
-  if (extra !== undefined) for (const k in extra) res.writeHeader(k, extra[k] as string);
-  if (reply.headers !== undefined) for (const k in reply.headers) res.writeHeader(k, reply.headers[k] as string);
+  writeHead(res, reply, extra);
   if (reply.body === undefined) {
     // Only a call without arguments writes no Content-Length (none is allowed on a 204, RFC 9110 §8.6):
     // uWS reads any first argument as the length to report, `undefined` as 2^63.
@@ -57,6 +55,31 @@ export function writeReply(res: HttpResponse, reply: Reply, extra?: Readonly<Rec
   res.writeHeader('Content-Type', reply.type ?? JSON_TYPE);
   if (head) endHead(res, reply.body, reply.close === true);
   else res.end(reply.body, reply.close === true);
+}
+
+/** Writes the status line, then `extra` and the reply's own headers. */
+function writeHead(res: HttpResponse, reply: Reply, extra: Readonly<Record<string, string>> | undefined): void {
+  if (reply.status !== 200) res.writeStatus(statusLines.get(reply.status) ?? String(reply.status));
+  if (extra !== undefined) for (const k in extra) res.writeHeader(k, extra[k] as string);
+  if (reply.headers !== undefined) for (const k in reply.headers) res.writeHeader(k, reply.headers[k] as string);
+}
+
+/**
+ * Writes the whole of `reply` with `Connection: close` but leaves the uWS response pending, so the
+ * connection stays open until `res.close()` (http/body-reader.ts drains the request body meanwhile).
+ * uWS has no call for this: `end` marks the response done and the binding then refuses any use of
+ * `res`, and `end(body, true)` closes at once (uWebSockets v20.43 `src/HttpResponse.h` lines
+ * 103-116, `src/HttpContext.h` lines 275-286). But `writeHeader` writes its value as given,
+ * followed by CRLF (`HttpResponse.h` lines 401-409): the last header carries the blank line and
+ * the body, and uWS's CRLF ends the body. So the body gets two more bytes of whitespace, counted
+ * in `Content-Length`: only for JSON bodies (problem replies), where whitespace is insignificant.
+ */
+export function writeReplyKeepingOpen(res: HttpResponse, reply: Reply, extra: Readonly<Record<string, string>> | undefined): void {
+  writeHead(res, reply, extra);
+  const body = Buffer.from(reply.body ?? '');
+  res.writeHeader('Content-Type', reply.type ?? JSON_TYPE);
+  res.writeHeader('Connection', 'close');
+  res.writeHeader('Content-Length', Buffer.concat([Buffer.from(`${body.length + 2}\r\n\r\n`), body]));
 }
 
 /**

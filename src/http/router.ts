@@ -8,6 +8,7 @@ import type { FrontMetrics } from '../metrics/front.ts';
 import type { RouteRecorder } from '../metrics/route-stats.ts';
 import type { Gate, GateHeaders } from './auth/gate.ts';
 import { isJsonType, parseJsonObject, readBody } from './body.ts';
+import { BodyReader, type BodyLimits } from './body-reader.ts';
 import { framingProblem, refuseAndClose, type ChunkedBodies } from './framing.ts';
 import { bodyStream, hasBody } from './body-stream.ts';
 import { internalError, problemReply, writeReply, type Reply } from './reply.ts';
@@ -47,7 +48,7 @@ export interface ForwardedRequest {
   headers: [string, string][];
   /** The TCP peer's address (before any TRUST_PROXY resolution). */
   peer: string;
-  /** The body as it arrives (at most `BODY_LIMIT` bytes, else the stream fails with a 413 Problem); undefined when the request has none. */
+  /** The body as it arrives (at most `BODY_LIMIT` bytes, else the stream fails with a 413 Problem; 408 when it slows down); undefined when the request has none. */
   body: Readable | undefined;
   /** Set when the client goes away; `onAbort` (set by the route, e.g. to cancel its upstream call) is then called once. */
   aborted: boolean;
@@ -149,14 +150,17 @@ class HttpContext implements RequestContext {
     return (this.resolvedIp = this.gate === undefined ? peer : this.gate.clientIp(peer, this.header('x-forwarded-for')));
   }
 
-  /** Sets `forward` (call in the synchronous part of the handler): copies every header, starts reading the body. @throws Problem 413 */
-  keepForForward(res: HttpResponse, bodyLimit: number): void {
+  /**
+   * Sets `forward` (call in the synchronous part of the handler): copies every header, starts reading the body.
+   * @param reader reads the body; undefined when the request has none. @throws Problem 413
+   */
+  keepForForward(res: HttpResponse, reader: BodyReader | undefined): void {
     const req = this.req as HttpRequest;
     const headers: [string, string][] = [];
     req.forEach((k, v) => { headers.push([k, v]); });
     const peer = Buffer.from(res.getRemoteAddressAsText()).toString();
     this.resolvedIp = this.gate === undefined ? peer : this.gate.clientIp(peer, req.getHeader('x-forwarded-for'));
-    const body = hasBody(req) ? bodyStream(res, req.getHeader('content-length'), bodyLimit) : undefined;
+    const body = reader === undefined ? undefined : bodyStream(reader, req.getHeader('content-length'));
     this.forward = { headers, peer, body, aborted: false, onAbort: undefined };
     this.keep();
   }
@@ -185,7 +189,7 @@ export class Router {
 
   constructor(
     private readonly app: TemplatedApp,
-    private readonly opts: { bodyLimit: number; chunked: ChunkedBodies; log: Logger; lifecycle: Lifecycle; metrics: FrontMetrics | undefined; gate?: Gate | undefined },
+    private readonly opts: { body: BodyLimits; chunked: ChunkedBodies; log: Logger; lifecycle: Lifecycle; metrics: FrontMetrics | undefined; gate?: Gate | undefined },
   ) {}
 
   add(def: RouteDef): this {
@@ -253,16 +257,24 @@ export class Router {
     if (def.body === true) ctx.keep();
     let out: Reply | StreamedReply | Promise<Reply | StreamedReply>;
     let extra: GateHeaders;
+    // Reads the body, and drains what is left of it after an early answer (body-reader.ts).
+    const reader = def.body === true || (def.forward === true && hasBody(req)) ? new BodyReader(res, this.opts.body) : undefined;
     try {
+      if (def.body === true) {
+        // Before anything may answer: an answer that drains the body leaves the response pending.
+        onAbort = new Promise<never>((_, reject) => res.onAborted(() => { isAborted = true; reader?.abort(); reject(aborted); }));
+        onAbort.catch(() => undefined);
+      }
       if (def.forward === true) {
         res.onAborted(() => {
           isAborted = true;
+          reader?.abort();
           const f = ctx.forward;
           if (f === undefined) return;
           f.aborted = true;
           f.onAbort?.();
         });
-        ctx.keepForForward(res, this.opts.bodyLimit);
+        ctx.keepForForward(res, reader);
       }
       if (def.write === true && this.opts.lifecycle.state !== 'ok')
         throw problems.unavailable(this.opts.lifecycle.state === 'starting' ? 'starting' : 'stopping', `The server is ${this.opts.lifecycle.state}.`);
@@ -272,9 +284,7 @@ export class Router {
       const ready = admitted instanceof Promise ? admitted.then((h) => { extra = h; }) : undefined;
       if (!(admitted instanceof Promise)) extra = admitted;
       if (def.body === true) {
-        onAbort = new Promise<never>((_, reject) => res.onAborted(() => { isAborted = true; reject(aborted); }));
-        onAbort.catch(() => undefined);
-        const body = readBody(res, ctx.header('content-length'), this.opts.bodyLimit, onAbort);
+        const body = readBody(reader as BodyReader, ctx.header('content-length'), onAbort as Promise<never>);
         out = (ready === undefined ? body : Promise.all([body, ready]).then(([raw]) => raw)).then((raw) => {
           ctx.body = parseJsonObject(raw);
           return def.handler(ctx);
@@ -284,7 +294,8 @@ export class Router {
       out = this.toReply(err, ctx, def.body === true || def.forward === true);
     }
     if (!(out instanceof Promise)) {
-      this.write(res, out, extra, head);
+      if (isStreamed(out)) this.stream(out, res, extra, reader);
+      else this.write(res, out, extra, head, reader);
       rec?.done(out.status, start);
       return;
     }
@@ -295,15 +306,22 @@ export class Router {
     out.catch((err: unknown) => this.toReply(err, ctx, def.body === true || def.forward === true)).then((reply) => {
       inFlight?.dec();
       if (isAborted) return;
-      if (isStreamed(reply)) reply.write(res, extra);
-      else res.cork(() => writeReply(res, reply, extra, head));
+      if (isStreamed(reply)) this.stream(reply, res, extra, reader);
+      else res.cork(() => this.write(res, reply, extra, head, reader));
       rec?.done(reply.status, start);
     });
   }
 
-  private write(res: HttpResponse, reply: Reply | StreamedReply, extra: GateHeaders, head: boolean): void {
-    if (isStreamed(reply)) reply.write(res, extra);
-    else writeReply(res, reply, extra, head);
+  /** Writes `reply`; through `reader` when the request has a body (it drains what is left of it after an early answer). */
+  private write(res: HttpResponse, reply: Reply, extra: GateHeaders, head: boolean, reader: BodyReader | undefined): void {
+    if (reader === undefined) writeReply(res, reply, extra, head);
+    else reader.answer(reply, extra, head);
+  }
+
+  /** Lets a streamed reply write the response (it may end it while the request body still arrives). */
+  private stream(reply: StreamedReply, res: HttpResponse, extra: GateHeaders, reader: BodyReader | undefined): void {
+    reader?.untime();
+    reply.write(res, extra);
   }
 
   /**

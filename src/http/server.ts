@@ -8,6 +8,7 @@ import { adminRoutes, type AdminDeps } from './admin/routes.ts';
 import type { ReadSide } from './reads/read-side.ts';
 import type { Gate } from './auth/gate.ts';
 import type { Auth } from './auth/setup.ts';
+import type { BodyLimits } from './body-reader.ts';
 import type { ChunkedBodies } from './framing.ts';
 import type { Gateway } from './gateway/gateway.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
@@ -63,8 +64,8 @@ export function assertNativeUws(): void {
 
 /** Registers `routes` (plus 405/404) on `app` and listens. @throws Error when the port cannot be bound. */
 async function serve(app: TemplatedApp, routes: RouteDef[], host: string, port: number,
-  d: FrontDeps & { bodyLimit: number; chunked: ChunkedBodies; version?: string; gate?: Gate }): Promise<HttpServer> {
-  const router = new Router(app, { bodyLimit: d.bodyLimit, chunked: d.chunked, log: d.log, lifecycle: d.lifecycle, metrics: d.metrics, gate: d.gate });
+  d: FrontDeps & { body: BodyLimits; chunked: ChunkedBodies; version?: string; gate?: Gate }): Promise<HttpServer> {
+  const router = new Router(app, { body: d.body, chunked: d.chunked, log: d.log, lifecycle: d.lifecycle, metrics: d.metrics, gate: d.gate });
   for (const r of routes) router.add(r);
   if (d.version !== undefined) {
     const version = d.version;
@@ -92,7 +93,8 @@ export interface PublicOptions {
   host: string;
   /** 0 picks an ephemeral port. */
   port: number;
-  bodyLimit: number;
+  /** Request bodies (BODY_LIMIT, BODY_TIMEOUT_MS, BODY_MIN_RATE, BODY_DRAIN_BYTES); `maxBytes` is also the largest WebSocket message. */
+  body: BodyLimits;
   /** Request bodies sent with `Transfer-Encoding: chunked` (CHUNKED_BODIES). */
   chunked: ChunkedBodies;
   wsMaxBackpressure: number;
@@ -106,7 +108,7 @@ export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth, gateway:
   const app = uws.App();
   app.ws<SocketData>('/ws', wsBehavior({
     app, bus: d.bus, log: d.log, lifecycle: d.lifecycle, stats: d.ws, gate: auth.gate, chunked: o.chunked,
-    maxPayload: o.bodyLimit, maxBackpressure: o.wsMaxBackpressure, idleTimeout: o.wsIdleTimeout,
+    maxPayload: o.body.maxBytes, maxBackpressure: o.wsMaxBackpressure, idleTimeout: o.wsIdleTimeout,
     bookingTopicKey: (topic, caller) => bookingTopicKey(topic, caller, d.store, d.reads.bookings),
     isActiveNow: (id) => { const s = d.reads.offers.summaryOf(id); return s !== undefined && isActiveAt(s, Date.now()); },
   }));
@@ -116,10 +118,13 @@ export function startPublic(o: PublicOptions, d: FrontDeps, auth: Auth, gateway:
     ...favoriteRoutes(d.bus, d.reads.offers, d.store), ...bookingRoutes(d.bus, d.reads.bookings, d.store),
     ...gatewayRoutes(gateway),
   ];
-  return serve(app, routes, o.host, o.port, { ...d, bodyLimit: o.bodyLimit, chunked: o.chunked, version: o.version, gate: auth.gate });
+  return serve(app, routes, o.host, o.port, { ...d, body: o.body, chunked: o.chunked, version: o.version, gate: auth.gate });
 }
 
-/** Starts the admin listener (metrics, stats, backup): never on the public port. */
-export function startAdmin(host: string, port: number, d: FrontDeps, admin: AdminDeps): Promise<HttpServer> {
-  return serve(uws.App(), adminRoutes(admin), host, port, { ...d, metrics: undefined, bodyLimit: 1024, chunked: 'refuse' });
+/**
+ * Starts the admin listener (metrics, stats, backup): never on the public port.
+ * @param body the public listener's body limits; admin bodies are at most 1 KiB.
+ */
+export function startAdmin(host: string, port: number, d: FrontDeps, admin: AdminDeps, body: BodyLimits): Promise<HttpServer> {
+  return serve(uws.App(), adminRoutes(admin), host, port, { ...d, metrics: undefined, body: { ...body, maxBytes: 1024 }, chunked: 'refuse' });
 }

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 /** What a raw HTTP/1.1 exchange produced. */
 export interface RawExchange {
@@ -26,26 +26,35 @@ export interface RawExchange {
 export function rawExchange(port: number, chunks: readonly (string | Buffer)[], timeoutMs = 5000, gapMs = 0): Promise<RawExchange> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    const received: Buffer[] = [];
-    const start = performance.now();
-    let reset = false;
-    const done = (end: RawExchange['end']) => {
-      clearTimeout(timer);
-      socket.destroy();
-      const raw = Buffer.concat(received).toString('latin1');
-      resolve({ ...parseFirstResponse(raw), end, raw, elapsedMs: performance.now() - start });
-    };
-    const timer = setTimeout(() => done('timeout'), timeoutMs);
-    socket.on('data', (c: Buffer) => received.push(c));
-    socket.on('error', () => { reset = true; });
-    socket.on('close', () => done(reset ? 'reset' : 'close'));
+    watchExchange(socket, timeoutMs, resolve);
     socket.on('connect', async () => {
       for (const [i, c] of chunks.entries()) {
         if (i > 0 && gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
-        if (!socket.destroyed) socket.write(c);
+        if (socket.destroyed) return;
+        socket.write(c);
       }
     });
   });
+}
+
+/** Collects what `socket` receives until the server ends the connection or `timeoutMs`, then destroys it and calls `done` once. */
+function watchExchange(socket: Socket, timeoutMs: number, done: (r: RawExchange) => void): void {
+  const received: Buffer[] = [];
+  const start = performance.now();
+  let reset = false;
+  let finished = false;
+  const finish = (end: RawExchange['end']) => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    socket.destroy();
+    const raw = Buffer.concat(received).toString('latin1');
+    done({ ...parseFirstResponse(raw), end, raw, elapsedMs: performance.now() - start });
+  };
+  const timer = setTimeout(() => finish('timeout'), timeoutMs);
+  socket.on('data', (c: Buffer) => received.push(c));
+  socket.on('error', () => { reset = true; });
+  socket.on('close', () => finish(reset ? 'reset' : 'close'));
 }
 
 /** One HTTP/1.1 response read off a raw socket. */
@@ -118,4 +127,37 @@ export function rawSequence(port: number, requests: readonly string[], timeoutMs
 /** Head of an HTTP/1.1 request to `path` with the given extra header lines (each without CRLF). */
 export function requestHead(method: string, path: string, headerLines: readonly string[]): string {
   return [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', ...headerLines, '', ''].join('\r\n');
+}
+
+/** What a paced upload produced: the exchange, and how many body bytes were written. */
+export interface RawUpload extends RawExchange {
+  /** Body bytes written before the upload stopped (all, an answer arrived, or the connection ended). */
+  sent: number;
+}
+
+/**
+ * Sends `head` on a fresh connection to 127.0.0.1:`port`, then `body` paced at `bytesPerSecond`
+ * (written every 20 ms so that the total keeps up with the rate however late the timers run),
+ * and reads until the server ends the connection, or `timeoutMs`.
+ * @param stopOnAnswer stop writing as soon as any answer byte arrives (a client that reads while it sends).
+ */
+export function rawUpload(port: number, head: string, body: Buffer, bytesPerSecond: number, stopOnAnswer: boolean, timeoutMs = 10_000): Promise<RawUpload> {
+  let sent = 0;
+  let answered = false;
+  const socket = connect(port, '127.0.0.1');
+  socket.once('data', () => { answered = true; });
+  const paced = async () => {
+    socket.write(head);
+    const start = performance.now();
+    while (sent < body.length && !socket.destroyed && !(stopOnAnswer && answered)) {
+      await new Promise((r) => setTimeout(r, 20));
+      const due = Math.min(body.length, Math.ceil(((performance.now() - start) / 1000) * bytesPerSecond));
+      if (due > sent && !socket.destroyed) socket.write(body.subarray(sent, due));
+      sent = Math.max(sent, due);
+    }
+  };
+  return new Promise((resolve) => {
+    watchExchange(socket, timeoutMs, (r) => resolve({ ...r, sent }));
+    socket.on('connect', () => void paced());
+  });
 }

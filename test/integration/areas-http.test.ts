@@ -181,17 +181,16 @@ describe('bad input → 4xx problem+json naming the field, never 500', () => {
       await expectProblem(await post(body), 400, ['/pad']);
     });
 
-    test('Content-Length: 1 MiB + 1 → 413 at once, before the body is sent, and the connection closes', async () => {
-      const r = await rawExchange(server.port, [requestHead('POST', '/areas', ['Content-Type: application/json', `Content-Length: ${MiB + 1}`])]);
+    test('Content-Length: 1 MiB + 1 → 413 at once, before the body is sent, with Connection: close', async () => {
+      // The server then drains the body it was announced (test/integration/http-limits.test.ts).
+      const r = await rawExchange(server.port, [requestHead('POST', '/areas', ['Content-Type: application/json', `Content-Length: ${MiB + 1}`])], 1000);
       assert.equal(r.status, 413);
       checkProblem(r.headers['content-type'], r.body, 413);
-      assert.equal(r.end, 'close', 'the server closes the connection (the body is unread)');
+      assert.equal(r.headers.connection, 'close', 'the connection is not kept (the body is unread)');
     });
 
-    test('2 MiB via fetch → 413 (or the connection is cut), never a 2xx', async () => {
-      const res = await post(paddedBody(2 * MiB)).catch((err: unknown) => err as Error);
-      if (res instanceof Response) await expectProblem(res, 413);
-      else assert.match(String((res as Error & { cause?: unknown }).cause ?? res), /ECONNRESET|EPIPE|closed|terminated|socket/i);
+    test('2 MiB via fetch → 413, never a 2xx', async () => {
+      await expectProblem(await post(paddedBody(2 * MiB)), 413);
     });
 
     test('a lying Content-Length (10 declared, 2 MiB sent) creates nothing, does not hang, the server survives', async () => {

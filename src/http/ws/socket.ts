@@ -34,6 +34,17 @@ export interface SocketData extends SocketIdentity {
 const PUBLIC_TOPICS = new Set(['areas']);
 /** Close code for a client too slow to read (RFC 6455 §7.4.1: 1013 "try again later"). */
 export const SLOW_CONSUMER = 1013;
+/** Close code for a message over the limit (RFC 6455 §7.4.1: 1009 "message too big"). */
+export const MESSAGE_TOO_BIG = 1009;
+/**
+ * uWS's `maxPayloadLength`, as a multiple of our limit. uWS drops the TCP connection without a close
+ * frame (1006 at the client) on a frame whose header announces more than `maxPayloadLength`
+ * (WebSocketProtocol.h:353-355, `forceClose` = `us_socket_close`, WebSocketContext.h:55-57), or when
+ * fragments add up to more (WebSocketContext.h:111-113). Setting it above our limit lets a message
+ * between the two reach `message`, where we close it with 1009; each socket may then buffer up to
+ * this many times the limit of one incoming message.
+ */
+export const FRAME_SLACK = 2;
 
 /** uWS topic of `topic` for subscribers in `encoding`: each encoding gets its own, published once per event. */
 const wireTopic = (topic: string, encoding: Encoding) => `${encoding}:${topic}`;
@@ -45,7 +56,7 @@ export interface WsDeps {
   lifecycle: Lifecycle;
   /** Authenticates the upgrade, `auth` frames and each command frame, and rate-limits them. */
   gate: Gate;
-  /** Largest accepted frame, bytes. */
+  /** Largest accepted message, bytes: larger ones close the socket with 1009 (up to FRAME_SLACK times this; beyond, 1006). */
   maxPayload: number;
   /** Bytes buffered for one socket before it is closed with 1013. */
   maxBackpressure: number;
@@ -193,7 +204,7 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
   });
 
   return {
-    maxPayloadLength: d.maxPayload,
+    maxPayloadLength: FRAME_SLACK * d.maxPayload,
     // We close a socket with 1013 once its backlog passes maxBackpressure (checked after every
     // send and publish); uWS's own limit sits a frame higher so it never drops a message first,
     // and its abrupt close stays only as a backstop.
@@ -214,6 +225,7 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
     },
     message: (ws, message, isBinary) => {
       d.stats.messagesIn++;
+      if (message.byteLength > d.maxPayload) return ws.end(MESSAGE_TOO_BIG, `message over ${d.maxPayload} bytes`);
       const enc: Encoding = isBinary ? 'msgpack' : 'json';
       // `message` is only readable during this call: decode now, run now or once a pending auth settles.
       let step: () => void;
