@@ -34,7 +34,7 @@ export class SeedRun {
 
   /** Resolves once every partition actor is up. */
   ready(): Promise<void> {
-    return this.partitions.ready();
+    return this.partitions.start();
   }
 
   /**
