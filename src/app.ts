@@ -116,6 +116,8 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), config.SHUTDOWN_TIMEOUT_MS).unref());
       if ((await Promise.race([bus.idle(), timeout])) === 'timeout')
         log.warn({ pending: bus.pending }, 'shutdown timeout: commands still in flight');
+      // The last commands' replies are written in promise callbacks queued as the bus went idle: let them run before closing.
+      await new Promise((r) => setImmediate(r));
       http.closeAll();
       admin.closeAll();
       await gateway.close();

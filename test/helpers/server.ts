@@ -70,7 +70,10 @@ export async function attachServer(proc: ChildProcess, dataDir: string, keepData
       proc.kill('SIGKILL');
       reject(new Error(`server did not start in 30 s (it must log "sortie ${until}" at level info)\n${stderr}`));
     }, 30_000);
-    void exited.then((code) => reject(new Error(`server exited with ${code} before "sortie ${until}"\n${stderr}`)));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before "sortie ${until}"\n${stderr}`));
+    });
     let ports: [number, number] | undefined;
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       let entry: Record<string, unknown>;
