@@ -1,13 +1,17 @@
-import type { Logger } from '../log.ts';
 import type { BackupResult } from '../http/admin/backup.ts';
 import { assertReadable, LAYOUT_KEY } from './layout.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Migration } from './migrations/migration.ts';
 import type { Store } from './store.ts';
 
+/** Where `migrateStore` reports each step (a pino Logger fits). */
+export interface MigrationLog {
+  info(fields: Record<string, unknown>, msg: string): void;
+}
+
 /** What `migrateStore` needs besides the store. */
 export interface MigrateOptions {
-  log: Logger;
+  log: MigrationLog;
   /** Takes a backup of the store (the admin backup, `Backups.take`); called once, before the first step. */
   backup(): Promise<BackupResult>;
   /** The steps (default MIGRATIONS; tests inject failing ones). The target layout is `steps.length + 1`. */
