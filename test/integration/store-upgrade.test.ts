@@ -5,21 +5,19 @@
  * A store stamped with a newer layout is refused (exit 2, both versions named, no stack trace).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import { open } from 'lmdb';
 import { LAYOUT_KEY } from '../../src/store/layout.ts';
 import { LAYOUT_VERSION } from '../../src/store/migrations/index.ts';
 import { AREAS, PASSWORD, REFRESH_TOKEN, USERS } from '../fixtures/store-v1/content.ts';
 import { bearer, type TokenPairJson, type UserJson } from '../helpers/auth.ts';
+import { runCliStatus } from '../helpers/cli.ts';
 import { expectJson, sendJson } from '../helpers/http.ts';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
 const FIXTURE = new URL('../fixtures/store-v1/sortie.mdb', import.meta.url).pathname;
-const ROOT = new URL('../../', import.meta.url).pathname;
 const dirs: string[] = [];
 const running: TestServer[] = [];
 after(async () => {
@@ -41,9 +39,11 @@ async function start(dataDir: string): Promise<TestServer> {
   return s;
 }
 
-/** `check:store` on `dataDir`: exit code and output. */
-const checkStore = (dataDir: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/check-store.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } })
-  .then(({ stdout }) => ({ code: 0, out: stdout }), (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, out: err.stdout + err.stderr }));
+/** `check:store` on `dataDir`: exit code and output (stdout then stderr). */
+const checkStore = async (dataDir: string) => {
+  const { code, stdout, stderr } = await runCliStatus('src/cli/check-store.ts', { DATA_DIR: dataDir });
+  return { code, out: stdout + stderr };
+};
 
 test('a layout-1 store is backed up, migrated step by step and served whole; its indexes check clean', async () => {
   const dataDir = fixtureCopy();

@@ -5,8 +5,6 @@
  * (exit 1 with a readable report; exit 0 once repaired).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import { checkStore, describe as describeProblem } from '../../src/store/check/check.ts';
 import { LAYOUT_KEY } from '../../src/store/layout.ts';
@@ -15,18 +13,15 @@ import { addFavorite } from '../../src/workers/handlers/favorites.ts';
 import { addMember } from '../../src/workers/handlers/members.ts';
 import { cancelBooking, checkInBooking, confirmBooking, createBooking } from '../../src/workers/handlers/bookings.ts';
 import { bookingWorld, OWNER, USERS } from '../helpers/booking-world.ts';
+import { runCliStatus } from '../helpers/cli.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const world = bookingWorld();
 after(() => world.close());
 const { store } = world;
 const [u0, u1, u2] = USERS as [string, string, string];
 
-/** Runs `npm run check:store` on the world's store: exit code and stdout. */
-async function checkCli(): Promise<{ code: number; stdout: string }> {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/check-store.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: world.dataDir } })
-    .then(({ stdout }) => ({ code: 0, stdout }), (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }));
-}
+/** Runs `npm run check:store` on the world's store. */
+const checkCli = () => runCliStatus('src/cli/check-store.ts', { DATA_DIR: world.dataDir });
 
 test('a store written by the handlers is consistent, then every kind of corruption is reported', async () => {
   const withApproval = world.offer({ total: 10, per_user: 3 }, true);
