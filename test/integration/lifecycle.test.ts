@@ -10,17 +10,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { Client } from 'undici';
 import { upgradeStatus } from '../helpers/auth.ts';
 import { checkProblem, expectJson, expectProblem, sendJson } from '../helpers/http.ts';
-import { startServer, tempDataDir } from '../helpers/server.ts';
+import { startServer } from '../helpers/server.ts';
+import { storeV1Copy } from '../helpers/store-fixture.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const FIXTURE = new URL('../fixtures/store-v1/sortie.mdb', import.meta.url).pathname;
 
 /** Waits until `cond` holds, polling every 20 ms. @throws after `ms`. */
 async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
@@ -32,9 +32,7 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number, what: s
 }
 
 test('starting: listening at once, /health 503 starting and every other route 503 problem starting, then ready', async () => {
-  const dataDir = tempDataDir();
-  copyFileSync(FIXTURE, join(dataDir, 'sortie.mdb'));
-  const s = await startServer({ DATA_DIR: dataDir }, false, 'listening');
+  const s = await startServer({ DATA_DIR: storeV1Copy() }, false, 'listening');
   try {
     const [health, read, write, unknown, ws] = await Promise.all([
       fetch(`${s.url}/health`), fetch(`${s.url}/areas/1`), sendJson(`${s.url}/areas`, 'POST', { name: 'n', type: 't' }), fetch(`${s.url}/nope`),

@@ -5,19 +5,17 @@
  * A store stamped with a newer layout is refused (exit 2, both versions named, no stack trace).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { open } from 'lmdb';
-import { LAYOUT_KEY } from '../../src/store/layout.ts';
 import { LAYOUT_VERSION } from '../../src/store/migrations/index.ts';
 import { AREAS, PASSWORD, REFRESH_TOKEN, USERS } from '../fixtures/store-v1/content.ts';
 import { bearer, type TokenPairJson, type UserJson } from '../helpers/auth.ts';
 import { runCliStatus } from '../helpers/cli.ts';
 import { expectJson, sendJson } from '../helpers/http.ts';
-import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { stampLayout, storeV1Copy } from '../helpers/store-fixture.ts';
 
-const FIXTURE = new URL('../fixtures/store-v1/sortie.mdb', import.meta.url).pathname;
 const dirs: string[] = [];
 const running: TestServer[] = [];
 after(async () => {
@@ -25,11 +23,10 @@ after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A temp DATA_DIR holding a copy of the layout-1 fixture. */
+/** A temp DATA_DIR holding a copy of the layout-1 fixture, removed after the file's tests. */
 function fixtureCopy(): string {
-  const dir = tempDataDir();
+  const dir = storeV1Copy();
   dirs.push(dir);
-  copyFileSync(FIXTURE, join(dir, 'sortie.mdb'));
   return dir;
 }
 
@@ -87,9 +84,7 @@ test('a layout-1 store is backed up, migrated step by step and served whole; its
 
 test('a store of a newer layout is refused: exit 2, both versions named, no stack trace, nothing written', async () => {
   const dataDir = fixtureCopy();
-  const env = open({ path: join(dataDir, 'sortie.mdb'), maxDbs: 64 });
-  await env.openDB({ name: 'meta' }).put(LAYOUT_KEY, LAYOUT_VERSION + 1);
-  await env.close();
+  await stampLayout(dataDir, LAYOUT_VERSION + 1);
   const err = await startServer({ DATA_DIR: dataDir }, true).then(() => assert.fail('the server started'), (e: Error) => e);
   assert.match(err.message, /exited with 2/);
   assert.match(err.message, new RegExp(`sortie: The store has layout version ${LAYOUT_VERSION + 1}, written by a newer sortie; this build reads layout version ${LAYOUT_VERSION} at most`));

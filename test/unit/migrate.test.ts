@@ -4,7 +4,7 @@
  * an empty store is stamped without a backup; a newer store is refused naming both versions.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
@@ -17,8 +17,8 @@ import type { Migration } from '../../src/store/migrations/migration.ts';
 import { v1ToV2 } from '../../src/store/migrations/v1-to-v2.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { USERS } from '../fixtures/store-v1/content.ts';
+import { storeV1Copy } from '../helpers/store-fixture.ts';
 
-const FIXTURE = new URL('../fixtures/store-v1/sortie.mdb', import.meta.url).pathname;
 const log = createLogger('silent');
 const opened: { store: Store; dir: string }[] = [];
 afterEach(async () => {
@@ -31,7 +31,7 @@ afterEach(async () => {
 /** A store in a fresh temp dir: a copy of the layout-1 fixture, or empty. */
 function tempStore(fromFixture: boolean): { store: Store; dir: string; backups: string[]; backup: () => ReturnType<Backups['take']> } {
   const dir = mkdtempSync(join(tmpdir(), 'sortie-migrate-'));
-  if (fromFixture) copyFileSync(FIXTURE, join(dir, 'sortie.mdb'));
+  if (fromFixture) storeV1Copy(dir);
   const store = openStore(dir);
   opened.push({ store, dir });
   const backups: string[] = [];
