@@ -31,9 +31,13 @@ export class QueueFullError extends Error {}
  * one task complete while others are in flight.
  */
 export class Partitions {
-  /** The pools, one per partition; empty until `start()`. */
-  pools: readonly Piscina[] = [];
+  private started: readonly Piscina[] = [];
   private next = 0;
+
+  /** The pools, one per partition; empty until `start()`. */
+  get pools(): readonly Piscina[] {
+    return this.started;
+  }
 
   constructor(readonly options: PartitionOptions) {}
 
@@ -43,7 +47,7 @@ export class Partitions {
    */
   async start(): Promise<void> {
     const options = this.options;
-    if (this.pools.length === 0) this.pools = Array.from({ length: options.count }, (_, partition) => {
+    if (this.started.length === 0) this.started = Array.from({ length: options.count }, (_, partition) => {
       const workerData: ActorData = { dataDir: options.dataDir, partition, sweepEveryMs: options.sweepEveryMs, bookingRules: options.bookingRules ?? BOOKING_DEFAULTS };
       return new Piscina({
         filename: actorUrl,

@@ -1,5 +1,6 @@
 import type { Key } from 'lmdb';
-import { SLOT_HOLDING } from '../../core/schemas/bookings.ts';
+import { SLOT_HOLDING, type BookingRecord } from '../../core/schemas/bookings.ts';
+import type { OfferRecord } from '../../core/schemas/offers.ts';
 import { cellOf } from '../../core/search/geo.ts';
 import { offerWords } from '../offer-index.ts';
 import type { Store } from '../store.ts';
@@ -35,12 +36,14 @@ function* counts(keys: Iterable<[Key, string]>): Iterable<ExpectedEntry> {
   for (const { key, count, record } of n.values()) yield { key, value: count, record };
 }
 
-const offerIndex = (name: string, db: IndexSpec['db'], idAt: number, entries: (o: NonNullable<ReturnType<Store['offers']['get']>>) => [Key, unknown][]): IndexSpec =>
+/** An index of offers: `entries` of each offer; the offer id is at `idAt` in the key (-1: the key itself). */
+const offerIndex = (name: string, db: IndexSpec['db'], idAt: number, entries: (o: OfferRecord) => [Key, unknown][]): IndexSpec =>
   byId(name, 'offers', db, (s, id) => s.offers.doesExist(id), (key) => (idAt < 0 ? String(key) : at(key, idAt)), function* (s) {
     for (const { value: o } of s.offers.getRange()) for (const [key, value] of entries(o)) yield { key, value, record: `offers ${o.id}` };
   });
 
-const bookingIndex = (name: string, db: IndexSpec['db'], entry: (b: NonNullable<ReturnType<Store['bookings']['get']>>) => [Key, unknown] | undefined): IndexSpec =>
+/** An index of bookings keyed `[…, booking id]`: the entry of each booking (undefined: none). */
+const bookingIndex = (name: string, db: IndexSpec['db'], entry: (b: BookingRecord) => [Key, unknown] | undefined): IndexSpec =>
   byId(name, 'bookings', db, (s, id) => s.bookings.doesExist(id), (key) => at(key, 1), function* (s) {
     for (const { value: b } of s.bookings.getRange()) {
       const e = entry(b);
