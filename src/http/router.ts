@@ -91,7 +91,7 @@ export interface RouteDef {
   pattern: string;
   /** Reads the whole body as a JSON object before the handler runs (Content-Type checked: 415 otherwise). */
   body?: boolean;
-  /** Refused with 503 while the server is not serving (starting, stopping). */
+  /** Refused with 503 `stopping` after SIGTERM (while starting, every route but `duringStartup` ones is refused). */
   write?: boolean;
   /** Answered while the server is starting (`/health`); every other route answers 503 `starting` until it is ready. */
   duringStartup?: true;
