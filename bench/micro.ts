@@ -37,7 +37,7 @@ const config = loadConfig({ DATA_DIR: fx.dataDir, RATE_LIMIT_ANON: String(1e9), 
 const partitions = new Partitions({
   count: config.PARTITIONS, dataDir: fx.dataDir, concurrency: config.ACTOR_CONCURRENCY, maxQueue: config.ACTOR_MAX_QUEUE, sweepEveryMs: 0, sweepBatch: config.SWEEP_BATCH,
 });
-await partitions.ready();
+await partitions.start();
 const bus = new CommandBus(partitions);
 const pool = echoPool(fx.dataDir);
 try {

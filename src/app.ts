@@ -12,6 +12,8 @@ import { createGateway } from './http/gateway/gateway.ts';
 import type { Lifecycle } from './http/router.ts';
 import { startAdmin, startPublic, type HttpServer } from './http/server.ts';
 import { FrontMetrics, type WsStats } from './metrics/front.ts';
+import { assertReadable } from './store/layout.ts';
+import { migrateStore } from './store/migrate.ts';
 import { openStore } from './store/store.ts';
 import { CommandBus } from './workers/command-bus.ts';
 import { DeadlineTimer } from './workers/deadlines.ts';
@@ -23,24 +25,36 @@ const { version } = pkg;
 export interface RunningApp {
   http: HttpServer;
   admin: HttpServer;
-  /** Graceful stop: 503 `stopping`, no new connections, in-flight commands finish, actors and LMDB close. */
+  /** Resolves once the warm-up is done and every route serves (`/health` 200); rejects when the warm-up failed. */
+  ready: Promise<void>;
+  /** Graceful stop (after the warm-up, if one is running): 503 `stopping`, no new connections, in-flight commands finish, actors and LMDB close. */
   stop(): Promise<void>;
 }
 
 /**
- * Starts sortie: opens the store, starts the partition actors, then listens (public and admin).
- * @throws Error when a port cannot be bound or the store cannot be opened.
+ * Starts sortie: opens the store and refuses one of a newer layout, listens (public and admin:
+ * `/health` answers 503 `starting`, every other route 503 problem+json `starting`), then warms up in
+ * `ready`: migrates the store (store/migrate.ts), starts the partition actors, loads the read side,
+ * settles the booking deadlines that fell due while the server was down; then serves.
+ * Logs `sortie listening` (with the ports) once bound, `sortie ready` once serving.
+ * @throws StoreLayoutError when the store is newer than this build; Error when a port cannot be
+ *   bound or the store cannot be opened.
  */
 export async function startApp(config: Config, log: Logger): Promise<RunningApp> {
   const lifecycle: Lifecycle = { state: 'starting' };
   const store = openStore(config.DATA_DIR);
+  try {
+    assertReadable(store);
+  } catch (err) {
+    await store.env.close();
+    throw err;
+  }
   const qrKey = Buffer.from(config.QR_SECRET ?? storedSecret(config.DATA_DIR, 'qr-secret', 'QR_SECRET', 'booking QR codes', log));
   const partitions = new Partitions({
     count: config.PARTITIONS, dataDir: config.DATA_DIR, concurrency: config.ACTOR_CONCURRENCY,
     maxQueue: config.ACTOR_MAX_QUEUE, sweepEveryMs: config.IDEMPOTENCY_SWEEP_MS, sweepBatch: config.SWEEP_BATCH,
     bookingRules: { holdMs: config.BOOKING_HOLD_MS, ttlMs: config.BOOKING_TTL_MS },
   });
-  await partitions.ready();
   const reads = new ReadSide(store, config.CACHE_MAX, config.PAGE_CACHE_BYTES, qrKey);
   const bus = new CommandBus(partitions, {
     lookups: {
@@ -54,9 +68,6 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   bus.onEvent((e) => reads.apply(e));
   const deadlines = new DeadlineTimer(store, bus, log);
   bus.onEvent((e) => deadlines.onEvent(e));
-  // Bookings whose deadline passed while the server was down are settled before it listens.
-  const { settled } = await deadlines.expireDue(Date.now());
-  if (settled > 0) log.info({ settled }, 'settled bookings past their deadline');
   const ws: WsStats = { connections: 0, messagesIn: 0, messagesOut: 0, slowConsumers: 0 };
   const auth = await startAuth(config, store, bus, log);
   const gateway = createGateway(config, reads.areas, log);
@@ -73,21 +84,36 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     host: config.HOST, port: config.PORT, chunked: config.CHUNKED_BODIES, body,
     wsMaxBackpressure: config.WS_MAX_BACKPRESSURE, wsIdleTimeout: config.WS_IDLE_TIMEOUT, version,
   }, deps, auth, gateway);
+  const backups = new Backups(store, config.DATA_DIR);
   const admin = await startAdmin(config.ADMIN_HOST, config.ADMIN_PORT, deps, {
-    metrics, store, partitions, bus, reads, ws, version, token: config.ADMIN_TOKEN, backups: new Backups(store, config.DATA_DIR),
+    metrics, store, partitions, bus, reads, ws, version, token: config.ADMIN_TOKEN, backups,
   }, body);
-  lifecycle.state = 'ok';
-  deadlines.arm();
   const url = urlOf(config.HOST, http.port);
   const adminUrl = urlOf(config.ADMIN_HOST, admin.port);
   log.info({ port: http.port, host: config.HOST, url, admin_port: admin.port, admin_host: config.ADMIN_HOST, admin_url: adminUrl, partitions: config.PARTITIONS, dataDir: config.DATA_DIR, version },
     `sortie listening on ${url} (admin ${adminUrl}, data ${config.DATA_DIR})`);
 
+  const ready = (async () => {
+    const started = performance.now();
+    await migrateStore(store, { log, backup: () => backups.take() });
+    await partitions.start();
+    reads.offers.load();
+    // Bookings whose deadline passed while the server was down are settled before it serves.
+    const { settled } = await deadlines.expireDue(Date.now());
+    if (settled > 0) log.info({ settled }, 'settled bookings past their deadline');
+    lifecycle.state = 'ok';
+    deadlines.arm();
+    log.info({ warm_up_ms: Math.round(performance.now() - started) }, 'sortie ready');
+  })();
+  ready.catch(() => undefined);
+
   let stopping: Promise<void> | undefined;
   return {
     http,
     admin,
+    ready,
     stop: () => (stopping ??= (async () => {
+      await ready.catch(() => undefined);
       lifecycle.state = 'stopping';
       http.stopListening();
       admin.stopListening();
@@ -95,6 +121,8 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), config.SHUTDOWN_TIMEOUT_MS).unref());
       if ((await Promise.race([bus.idle(), timeout])) === 'timeout')
         log.warn({ pending: bus.pending }, 'shutdown timeout: commands still in flight');
+      // The last commands' replies are written in promise callbacks queued as the bus went idle: let them run before closing.
+      await new Promise((r) => setImmediate(r));
       http.closeAll();
       admin.closeAll();
       await gateway.close();

@@ -76,6 +76,7 @@ export async function searchTasks(fx: Fixture, count: number): Promise<{ tasks: 
   const { centres } = await seedOffers(fx, count);
   const seedS = (performance.now() - t0) / 1000;
   const reads = new OfferReads(fx.store, 200_000);
+  reads.load();
   let n = 0;
   const centre = () => centres[n++ % centres.length] as { lat: number; lng: number };
   const near = (): OfferSearch => ({ near: { ...centre(), radiusM: RADIUS_M }, filter: { activeAt: Date.now() }, limit: 20 });

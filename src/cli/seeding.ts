@@ -1,5 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Config } from '../config.ts';
+import { Backups } from '../http/admin/backup.ts';
+import { migrateStore } from '../store/migrate.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { CommandBus } from '../workers/command-bus.ts';
 import { Partitions } from '../workers/partitions.ts';
@@ -32,9 +34,14 @@ export class SeedRun {
     process.once('SIGTERM', stop);
   }
 
-  /** Resolves once every partition actor is up. */
-  ready(): Promise<void> {
-    return this.partitions.ready();
+  /**
+   * Brings the store to this build's layout as the server does at start (store/migrate.ts: stamps a
+   * new store; backs up and migrates an older one), then starts the partition actors.
+   */
+  async ready(): Promise<void> {
+    const log = { info: (fields: Record<string, unknown>, msg: string) => process.stdout.write(`${this.name}: ${msg} ${JSON.stringify(fields)}\n`) };
+    await migrateStore(this.store, { log, backup: () => new Backups(this.store, this.config.DATA_DIR).take() });
+    await this.partitions.start();
   }
 
   /**

@@ -66,8 +66,9 @@ export function buildOpenApi(routes: readonly RouteDef[], version: string): Reco
         out.headers = Object.fromEntries(Object.entries(resp.headers).map(([h, description]) => [h, { description, schema: { type: 'string' } }]));
       responses[status] = out;
     }
-    // Every public request passes the gate: a bad bearer token is a 401, a full window a 429.
-    for (const status of new Set([...d.problems, 401, 429]))
+    // Every public request passes the gate: a bad bearer token is a 401, a full window a 429; and
+    // every route but /health answers 503 `starting` until the server is ready (router.ts, Lifecycle).
+    for (const status of new Set([...d.problems, 401, 429, ...(r.duringStartup === true ? [] : [503])]))
       responses[String(status)] = { description: STATUS_CODES[status] ?? 'Error', content: { 'application/problem+json': { schema: problemRef } } };
     const op: Record<string, unknown> = { operationId: d.operationId, summary: d.summary, tags: d.tags, responses };
     if (parameters.length > 0) op.parameters = parameters;

@@ -92,8 +92,10 @@ export interface RouteDef {
   pattern: string;
   /** Reads the whole body as a JSON object before the handler runs (Content-Type checked: 415 otherwise). */
   body?: boolean;
-  /** Refused with 503 while the server is not serving (starting, stopping). */
+  /** Refused with 503 `stopping` after SIGTERM (while starting, every route but `duringStartup` ones is refused). */
   write?: boolean;
+  /** Answered while the server is starting (`/health`); every other route answers 503 `starting` until it is ready. */
+  duringStartup?: true;
   /**
    * Forwards the request elsewhere (a reverse proxy): `ctx.forward` holds every header, the peer and
    * the unread body as a stream; `Authorization` is not checked (it is the upstream's), the request
@@ -166,10 +168,18 @@ class HttpContext implements RequestContext {
   }
 }
 
-/** Server state consulted by every write route and by /health. */
+/**
+ * Server state consulted by every route and by /health: `starting` from listening until the warm-up
+ * (migrations, actors, read side, deadlines) is done, when only `/health` answers; `ok`; `stopping`
+ * from SIGTERM on, when writes are refused.
+ */
 export interface Lifecycle {
   state: 'starting' | 'ok' | 'stopping';
 }
+
+/** 503 `starting` or `stopping`: what a route answers while the server is not serving it. */
+export const notServing = (l: Lifecycle): Problem =>
+  problems.unavailable(l.state === 'starting' ? 'starting' : 'stopping', `The server is ${l.state}.`);
 
 const verbs: Record<Method | 'any', string> = { get: 'GET', post: 'POST', patch: 'PATCH', put: 'PUT', del: 'DELETE', any: 'ANY' };
 const isStreamed = (r: Reply | StreamedReply): r is StreamedReply => 'write' in r;
@@ -178,11 +188,12 @@ const aborted = Symbol('aborted');
 /**
  * Registers routes on a uWS app around one wrapper that: refuses a request whose framing uWS let
  * through ambiguous (http/framing.ts), copies the request, attaches
- * `onAborted` before returning, reads and limits the body, refuses writes when not serving,
+ * `onAborted` before returning, reads and limits the body, refuses every route but `/health` while
+ * starting and writes while stopping (Lifecycle, 503),
  * turns every thrown `Problem` into problem+json and anything else into a logged 500,
  * and writes async replies inside `res.cork`. A GET route answers HEAD too, without the body.
- * `finish()` adds 405 (with `Allow`) per pattern and the 404 fallback; uWS would otherwise close
- * the socket on an unmatched route.
+ * `finish()` adds 405 (with `Allow`) per pattern and the 404 fallback (503 `starting` too while
+ * starting); uWS would otherwise close the socket on an unmatched route.
  */
 export class Router {
   readonly routes: RouteDef[] = [];
@@ -225,10 +236,11 @@ export class Router {
   }
 
   /** Answers a request no route handles (404/405), closing the connection if it carries a body. */
-  private refuse(res: HttpResponse, req: HttpRequest, problem: Problem, rec: RouteRecorder | undefined): void {
+  private refuse(res: HttpResponse, req: HttpRequest, refusal: Problem, rec: RouteRecorder | undefined): void {
     const start = rec === undefined ? 0 : performance.now();
     const head = req.getCaseSensitiveMethod() === 'HEAD';
     if (this.refusedFraming(res, req, head, rec, start)) return;
+    const problem = this.opts.lifecycle.state === 'starting' ? notServing(this.opts.lifecycle) : refusal;
     const close = req.getHeader('content-length') !== '' || req.getHeader('transfer-encoding') !== '';
     writeReply(res, problemReply(problem, close), undefined, head);
     rec?.done(problem.status, start);
@@ -276,8 +288,8 @@ export class Router {
         });
         ctx.keepForForward(res, reader);
       }
-      if (def.write === true && this.opts.lifecycle.state !== 'ok')
-        throw problems.unavailable(this.opts.lifecycle.state === 'starting' ? 'starting' : 'stopping', `The server is ${this.opts.lifecycle.state}.`);
+      const { state } = this.opts.lifecycle;
+      if (state === 'starting' ? def.duringStartup !== true : state === 'stopping' && def.write === true) throw notServing(this.opts.lifecycle);
       if (def.body === true && !isJsonType(ctx.header('content-type'))) throw problems.unsupportedMediaType(ctx.header('content-type'));
       // Nothing may throw between here and `out`: a pending admission must end up in `out`.
       const admitted = def.forward === true ? gate?.count(undefined, ctx) : gate?.admit(ctx);

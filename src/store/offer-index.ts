@@ -9,7 +9,7 @@ import type { Store } from './store.ts';
  */
 
 /** The folded words of an offer's title and description (core/search/text.ts). */
-const offerWords = (o: Pick<OfferRecord, 'title' | 'description'>): string[] => wordSet(o.title, o.description);
+export const offerWords = (o: Pick<OfferRecord, 'title' | 'description'>): string[] => wordSet(o.title, o.description);
 
 /** Adds every index entry of `o` (facets, cell, words, vocabulary counts). */
 export function indexOffer(store: Store, o: OfferRecord): void {

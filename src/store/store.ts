@@ -107,10 +107,12 @@ const MAP_SIZE = 64 * 1024 ** 3;
  * Opens (creating if needed) the environment under `dataDir`. Call once per thread;
  * lmdb-js shares one environment per path across the threads of a process.
  * Uses sync fs calls: call at start-up, never from a request handler.
+ * @param readOnly open an existing store without writing to it (offline tools, e.g. check:store);
+ *   then throws when a db is missing (a store of an older layout).
  */
-export function openStore(dataDir: string): Store {
-  mkdirSync(dataDir, { recursive: true });
-  const env = open({ path: join(dataDir, 'sortie.mdb'), mapSize: MAP_SIZE, maxDbs: 64 });
+export function openStore(dataDir: string, { readOnly = false } = {}): Store {
+  if (!readOnly) mkdirSync(dataDir, { recursive: true });
+  const env = open({ path: join(dataDir, 'sortie.mdb'), mapSize: MAP_SIZE, maxDbs: 64, readOnly });
   return {
     env,
     areas: env.openDB({ name: 'areas' }),

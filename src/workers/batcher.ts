@@ -20,7 +20,7 @@ export class CommandBatcher {
 
   /** @param maxBatch commands per task; a fuller queue is sent at once. */
   constructor(private readonly partitions: Partitions, private readonly maxBatch: number) {
-    this.queues = partitions.pools.map(() => []);
+    this.queues = Array.from({ length: partitions.options.count }, () => []);
   }
 
   /**

@@ -16,7 +16,7 @@ const SERVER: CommandMeta = { principal: 'server', fromServer: true };
  * round and whenever a committed booking event brings an earlier one. Each due booking gets a
  * `bookings.expire` command on its offer's partition, which checks the state and the deadline inside its
  * transaction, so it races a confirm or a check-in correctly (whichever commits first wins). At start,
- * `expireDue` settles everything that fell due while the server was down, before it listens.
+ * `expireDue` settles everything that fell due while the server was down, during the warm-up before it serves (app.ts).
  */
 export class DeadlineTimer {
   private timer: NodeJS.Timeout | undefined;

@@ -27,17 +27,29 @@ export interface PartitionOptions {
 export class QueueFullError extends Error {}
 
 /**
- * P Piscina pools of exactly one thread each: partition actors.
+ * P Piscina pools of exactly one thread each: partition actors, started by `start()` (none before).
  * `minThreads = maxThreads = 1` and `idleTimeout: Infinity` keep the one thread alive;
  * `atomics: 'disabled'` keeps its event loop running between tasks, so LMDB commits started by
  * one task complete while others are in flight.
  */
 export class Partitions {
-  readonly pools: readonly Piscina[];
+  private started: readonly Piscina[] = [];
   private next = 0;
 
-  constructor(readonly options: PartitionOptions) {
-    this.pools = Array.from({ length: options.count }, (_, partition) => {
+  /** The pools, one per partition; empty until `start()`. */
+  get pools(): readonly Piscina[] {
+    return this.started;
+  }
+
+  constructor(readonly options: PartitionOptions) {}
+
+  /**
+   * Starts the actor threads (once; the store must be in this build's layout, see store/migrate.ts)
+   * and resolves once every one has started and opened the store.
+   */
+  async start(): Promise<void> {
+    const options = this.options;
+    if (this.started.length === 0) this.started = Array.from({ length: options.count }, (_, partition) => {
       const workerData: ActorData = { dataDir: options.dataDir, partition, sweepEveryMs: options.sweepEveryMs, sweepBatch: options.sweepBatch, bookingRules: options.bookingRules ?? BOOKING_DEFAULTS };
       return new Piscina({
         filename: actorUrl,
@@ -53,12 +65,13 @@ export class Partitions {
         workerData,
       });
     });
+    await Promise.all(this.pools.map((p) => p.run(null, { name: 'ready' })));
   }
 
   /** Partition of `key` (stable hash), or the next one round-robin when there is no key. */
   pick(key: string | undefined): number {
-    if (key !== undefined) return partitionOf(key, this.pools.length);
-    this.next = (this.next + 1) % this.pools.length;
+    if (key !== undefined) return partitionOf(key, this.options.count);
+    this.next = (this.next + 1) % this.options.count;
     return this.next;
   }
 
@@ -68,18 +81,13 @@ export class Partitions {
    */
   async run(p: number, task: Uint8Array): Promise<Uint8Array> {
     const pool = this.pools[p];
-    if (pool === undefined) throw new RangeError(`no partition ${p}`);
+    if (pool === undefined) throw new RangeError(`no partition ${p} (started: ${this.pools.length > 0})`);
     try {
       return (await pool.run(task, { transferList: [task.buffer as ArrayBuffer] })) as Uint8Array;
     } catch (err) {
       if (err instanceof Error && err.message === 'Task queue is at limit') throw new QueueFullError(err.message);
       throw err;
     }
-  }
-
-  /** Resolves once every actor thread has started and opened the store. */
-  async ready(): Promise<void> {
-    await Promise.all(this.pools.map((p) => p.run(null, { name: 'ready' })));
   }
 
   /** Every actor's prom-client series (`getMetricsAsJSON` form), one array per partition. */

@@ -21,6 +21,8 @@ export const nextId = () => `01900000-0000-7000-8000-${(seq++).toString(16).padS
 /** A store holding one partner, one establishment and accounts, for driving booking handlers directly. */
 export interface BookingWorld {
   store: Store;
+  /** Its DATA_DIR (the store is `<dataDir>/sortie.mdb`). */
+  dataDir: string;
   /** The command context of `caller` (with a fresh id for creations). */
   ctx(caller: string): CommandContext;
   /** Adds an offer valid for a year from T0. */
@@ -45,7 +47,7 @@ export function bookingWorld(): BookingWorld {
       T0, { ...ctx(OWNER), newId: est });
   });
   return {
-    store, ctx, t0: T0,
+    store, dataDir: dir, ctx, t0: T0,
     offer(quota, requiresApproval) {
       const c = ctx(OWNER);
       store.env.transactionSync(() => {

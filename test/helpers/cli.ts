@@ -14,3 +14,14 @@ export async function runCli(script: string, env: Record<string, string>, timeou
   });
   return stdout;
 }
+
+/**
+ * Runs a TypeScript CLI as `runCli` does, but resolves with its exit code and output whatever the
+ * code (for tools whose exit code is the answer, e.g. check:store).
+ */
+export async function runCliStatus(script: string, env: Record<string, string>, timeoutMs = 90_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+  );
+}

@@ -36,27 +36,31 @@ export function tempDataDir(): string {
 }
 
 /**
- * Starts `src/main.ts` under tsx with PORT=0 and waits for its "sortie listening" log line.
+ * Starts `src/main.ts` under tsx with PORT=0 and waits for its "sortie ready" log line (or only
+ * "sortie listening" with `until: 'listening'`, to see the warm-up).
  * @param env extra environment (e.g. PARTITIONS); DATA_DIR defaults to a fresh temp dir.
  * @param keepData leave DATA_DIR on dispose (restart tests reuse it).
- * @throws Error when the process exits or is silent for 30 s before listening.
+ * @throws Error when the process exits or is silent for 30 s before that line.
  */
-export async function startServer(env: Record<string, string> = {}, keepData = false): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, keepData = false, until: StartedLine = 'ready'): Promise<TestServer> {
   const dataDir = env.DATA_DIR ?? tempDataDir();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_PORT: '0', LOG_LEVEL: 'info', PARTITIONS: '2', ...TEST_DEFAULTS, ...env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return attachServer(proc, dataDir, keepData);
+  return attachServer(proc, dataDir, keepData, until);
 }
 
+/** How far a start goes before a test gets the server: bound (`listening`, still warming up) or serving (`ready`). */
+export type StartedLine = 'listening' | 'ready';
+
 /**
- * Waits for the "sortie listening" log line of a sortie process spawned with stdout and stderr
- * piped (the source under tsx, or the single executable), and wraps it as a TestServer.
- * @throws Error when the process exits or is silent for 30 s before listening.
+ * Waits for the "sortie ready" (or "sortie listening") log line of a sortie process spawned with
+ * stdout and stderr piped (the source under tsx, or the single executable), and wraps it as a TestServer.
+ * @throws Error when the process exits or is silent for 30 s before that line.
  */
-export async function attachServer(proc: ChildProcess, dataDir: string, keepData = false): Promise<TestServer> {
+export async function attachServer(proc: ChildProcess, dataDir: string, keepData = false, until: StartedLine = 'ready'): Promise<TestServer> {
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   proc.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
@@ -64,14 +68,19 @@ export async function attachServer(proc: ChildProcess, dataDir: string, keepData
   const [port, adminPort] = await new Promise<[number, number]>((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
-      reject(new Error(`server did not start in 30 s (it must log "sortie listening" at level info)\n${stderr}`));
+      reject(new Error(`server did not start in 30 s (it must log "sortie ${until}" at level info)\n${stderr}`));
     }, 30_000);
-    void exited.then((code) => reject(new Error(`server exited with ${code} before listening\n${stderr}`)));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before "sortie ${until}"\n${stderr}`));
+    });
+    let ports: [number, number] | undefined;
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       let entry: Record<string, unknown>;
       try { entry = JSON.parse(line) as Record<string, unknown>; } catch { return; }
       logs.push(entry);
-      if (String(entry.msg).startsWith('sortie listening')) { clearTimeout(timer); resolve([entry.port as number, entry.admin_port as number]); }
+      if (String(entry.msg).startsWith('sortie listening')) ports = [entry.port as number, entry.admin_port as number];
+      if (ports !== undefined && String(entry.msg).startsWith(`sortie ${until}`)) { clearTimeout(timer); resolve(ports); }
     });
   });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {

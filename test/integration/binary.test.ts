@@ -15,9 +15,11 @@ import { promisify } from 'node:util';
 import pkg from '../../package.json' with { type: 'json' };
 import { buildBinary, BINARY, type BuildResult } from '../../scripts/binary/build.ts';
 import { ConfigSchema } from '../../src/config.ts';
+import { LAYOUT_VERSION } from '../../src/store/migrations/index.ts';
 import { bearer, newAccount, register } from '../helpers/auth.ts';
 import { expectJson, sendJson, type AreaJson } from '../helpers/http.ts';
 import { attachServer, type TestServer } from '../helpers/server.ts';
+import { stampLayout, storeV1Copy } from '../helpers/store-fixture.ts';
 import { WsClient } from '../helpers/ws-client.ts';
 
 const run = promisify(execFile);
@@ -80,7 +82,7 @@ describe('sortie single executable', { timeout: 120_000 }, () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const documented = [...readme.matchAll(/^\| `([A-Z0-9_]+)` \| [^|]+ \|/gm)].map((m) => m[1] as string);
     for (const name of new Set([...Object.keys(ConfigSchema.properties), ...documented])) assert.match(r.stdout, new RegExp(`^  ${name} \\(default: [^)]+\\)$`, 'm'), name);
-    for (const command of ['seed:cities', 'seed:demo', 'restore <backup> [--force]', '--version']) assert.ok(r.stdout.includes(command), command);
+    for (const command of ['seed:cities', 'seed:demo', 'restore <backup> [--force]', 'check:store', '--version']) assert.ok(r.stdout.includes(command), command);
   });
 
   it('an unknown command prints the usage and exits 2', async () => {
@@ -127,6 +129,18 @@ describe('sortie single executable', { timeout: 120_000 }, () => {
     const restored = await runTool(['restore', backup.path, '--force'], envOf());
     assert.equal(restored.code, 0, restored.stderr);
     assert.match(restored.stdout, /restored .*"areas":2/);
+    const checked = await runTool(['check:store'], envOf());
+    assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+    assert.match(checked.stdout, /\(layout 2\) is consistent: 19 indexes/);
+  });
+
+  it('refuses a store of a newer layout: exit 2, both versions named', async () => {
+    const newer = storeV1Copy(temp('newer'));
+    await stampLayout(newer, LAYOUT_VERSION + 1);
+    const r = await runTool([], envOf({ DATA_DIR: newer }));
+    rmSync(newer, { recursive: true, force: true });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^sortie: The store has layout version ${LAYOUT_VERSION + 1}, written by a newer sortie; this build reads layout version ${LAYOUT_VERSION} at most`, 'm'));
   });
 
   it('seed:cities loads cities from the data set inside the executable', async () => {

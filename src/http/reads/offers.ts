@@ -31,7 +31,11 @@ export class OfferReads {
       const r = store.offers.get(id);
       return r === undefined ? undefined : offerView(r);
     });
-    for (const { value } of store.offers.getRange({ snapshot: false })) this.summaries.set(value.id, summarize(value));
+  }
+
+  /** Loads every offer's summary from LMDB (once, at start: the warm-up before the server is ready). */
+  load(): void {
+    for (const { value } of this.store.offers.getRange({ snapshot: false })) this.summaries.set(value.id, summarize(value));
   }
 
 

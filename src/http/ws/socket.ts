@@ -7,7 +7,7 @@ import type { WsStats } from '../../metrics/front.ts';
 import type { Gate } from '../auth/gate.ts';
 import { framingProblem, refuseAndClose, type ChunkedBodies } from '../framing.ts';
 import { problemReply, writeReply } from '../reply.ts';
-import type { Lifecycle } from '../router.ts';
+import { notServing, type Lifecycle } from '../router.ts';
 import { authenticatedUpgrade, frameMeta, type SocketIdentity } from './auth.ts';
 import { FrameOrder } from './frame-order.ts';
 import { decodeFrame, encodeFrame, frameIdOf, type ClientFrame, type Encoding } from './frames.ts';
@@ -189,7 +189,7 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
         return;
       }
       case 'command': {
-        if (d.lifecycle.state !== 'ok') throw problems.unavailable(d.lifecycle.state === 'starting' ? 'starting' : 'stopping', `The server is ${d.lifecycle.state}.`);
+        if (d.lifecycle.state !== 'ok') throw notServing(d.lifecycle);
         const data = ws.getUserData();
         frameMeta(d.gate, data, f.idempotency_key).then((meta) => d.bus.execute(f.name, f.args, meta)).then(
           (r) => { if (!data.closed) ws.cork(() => send(ws, { id: f.id, ok: true, result: r.value }, enc)); },
@@ -218,6 +218,7 @@ export function wsBehavior(d: WsDeps): WebSocketBehavior<SocketData> {
       const version = req.getHeader('sec-websocket-version');
       if (version !== WS_VERSION)
         return writeReply(res, problemReply(problems.upgradeRequired(`Sec-WebSocket-Version ${JSON.stringify(version)} is not supported; use ${WS_VERSION} (RFC 6455).`)));
+      if (d.lifecycle.state === 'starting') return writeReply(res, problemReply(notServing(d.lifecycle)));
       upgrade(res, req, context);
     },
     open: () => {
