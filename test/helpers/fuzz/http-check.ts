@@ -1,0 +1,59 @@
+/**
+ * Sends a resolved fuzz request with undici and checks the answer against the contract
+ * (../shared/API.md, Conventions): never a 5xx, every error an RFC 9457 problem whose status is the
+ * HTTP status, `Allow` on a 405 and `Retry-After` on a 429, every 2xx JSON body parseable, an answer
+ * within `timeoutMs` (else the request hung).
+ */
+import assert from 'node:assert/strict';
+import { errors, request, type Agent } from 'undici';
+import { assertProblemShape, type ProblemJson } from '../http.ts';
+import type { HttpRequestSpec } from './http-cases.ts';
+
+/** What came back. */
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/**
+ * Sends `spec` to `origin` through `agent`; undefined when undici refuses to send it at all (a header
+ * or path this client cannot write: the generator's miss, not the server's).
+ * @throws AssertionError when the server answers nothing (connection closed or reset) or hangs.
+ */
+export async function sendRequest(origin: string, spec: HttpRequestSpec, agent: Agent, timeoutMs: number): Promise<HttpReply | undefined> {
+  try {
+    const res = await request(`${origin}${spec.target}`, {
+      method: spec.method as 'GET', headers: spec.headers, body: spec.body, dispatcher: agent, headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+    });
+    return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+  } catch (err) {
+    if (err instanceof errors.InvalidArgumentError) return undefined;
+    assert.fail(`${describe(spec)} got no answer: ${(err as Error).message}`);
+  }
+}
+
+/** One line naming a request, for failure messages. */
+export function describe(spec: HttpRequestSpec): string {
+  const body = spec.body === undefined ? '' : ` body ${JSON.stringify(spec.body.toString().slice(0, 300))}${spec.body.length > 300 ? `…(${spec.body.length} bytes)` : ''}`;
+  return `${spec.method} ${spec.target.slice(0, 300)} headers ${JSON.stringify(spec.headers).slice(0, 300)}${body}`;
+}
+
+/** Asserts the contract for `reply` to `spec`. */
+export function checkReply(spec: HttpRequestSpec, reply: HttpReply): void {
+  const what = `${describe(spec)} → ${reply.status} ${reply.text.slice(0, 500)}`;
+  assert.ok(reply.status >= 200 && reply.status < 500, `no 5xx (nor 1xx/3xx): ${what}`);
+  const type = reply.headers['content-type'];
+  if (reply.status >= 400) {
+    assert.equal(type, 'application/problem+json', `an error is a problem: ${what}`);
+    if (spec.method !== 'HEAD') {
+      let p: ProblemJson;
+      try { p = JSON.parse(reply.text) as ProblemJson; } catch { assert.fail(`problem body is JSON: ${what}`); }
+      assertProblemShape(p, reply.status);
+    }
+    if (reply.status === 405) assert.ok(reply.headers.allow, `405 carries Allow: ${what}`);
+    if (reply.status === 429) assert.ok(reply.headers['retry-after'], `429 carries Retry-After: ${what}`);
+  } else if (type === 'application/json' && spec.method !== 'HEAD') {
+    assert.doesNotThrow(() => JSON.parse(reply.text), `a JSON answer parses: ${what}`);
+  }
+}
