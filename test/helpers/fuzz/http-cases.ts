@@ -60,8 +60,9 @@ function queryOf(op: Operation, resource: string): fc.Arbitrary<[string, unknown
     .map(([k, extra]) => (extra === null ? k : [...k, extra]));
 }
 
+/** Mostly a token of the world (so requests get past the gate), else a near miss or junk. */
 const authorization = fc.oneof(
-  { arbitrary: fc.tuple(fc.constant('Bearer '), worldRef('access_tokens')).map((t) => new Template(t)), weight: 5 },
+  { arbitrary: fc.tuple(fc.constant('Bearer '), worldRef('access_tokens')).map((t) => new Template(t)), weight: 15 },
   fc.tuple(fc.constantFrom('bearer ', 'Bearer  ', 'BEARER ', 'Bearer\t'), worldRef('access_tokens')).map((t) => new Template(t)),
   fc.tuple(fc.constant('Bearer '), worldRef('access_tokens'), fc.constantFrom('x', '.', '==', ' ')).map((t) => new Template(t)),
   fc.tuple(fc.constant('Bearer '), worldRef('refresh_tokens')).map((t) => new Template(t)),
@@ -69,15 +70,16 @@ const authorization = fc.oneof(
   headerText(60).map((s) => `Bearer ${s}`),
 );
 const contentType = fc.oneof(
-  { arbitrary: fc.constant('application/json'), weight: 8 },
+  { arbitrary: fc.constant('application/json'), weight: 20 },
   fc.constantFrom('application/json; charset=utf-8', 'APPLICATION/JSON', 'application/problem+json', 'application/merge-patch+json', 'text/plain',
     'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/jsonx', 'application/json, text/html', ''),
   headerText(40),
 );
 const idempotencyKey = fc.oneof(fc.constantFrom('', 'k', 'x'.repeat(255), 'x'.repeat(256), 'é'.repeat(200)), headerText(40));
-const headers = (withBody: boolean) => fc.record({
-  authorization: fc.option(authorization, { freq: 3, nil: undefined }),
-  'content-type': withBody ? fc.option(contentType, { freq: 10, nil: undefined }) : fc.constant(undefined),
+/** Headers; an operation documented with a bearer token mostly gets one (`auth`). */
+const headers = (withBody: boolean, auth: boolean) => fc.record({
+  authorization: fc.option(authorization, { freq: auth ? 12 : 3, nil: undefined }),
+  'content-type': withBody ? fc.option(contentType, { freq: 20, nil: undefined }) : fc.constant(undefined),
   'idempotency-key': fc.option(idempotencyKey, { freq: 3, nil: undefined }),
   accept: fc.option(fc.oneof(fc.constantFrom('application/xml', 'text/html', '*/*', 'application/problem+json'), headerText(30)), { freq: 5, nil: undefined }),
   'x-forwarded-for': fc.option(fc.constantFrom('1.2.3.4', '::1', 'junk, 10.0.0.1', ''), { freq: 8, nil: undefined }),
@@ -117,7 +119,7 @@ function operationCase(op: Operation): fc.Arbitrary<HttpCase> {
     suffix: fc.oneof({ arbitrary: fc.constant(''), weight: 12 }, fc.constantFrom('/', '//', '/x', '/..', '%00')),
     query: queryOf(op, resource),
     rawQuery: fc.oneof({ arbitrary: fc.constant(''), weight: 10 }, fc.constantFrom('&', '=&=', '%', '%zz', '&&limit=1&limit=2', 'a=%ff', '&after=')),
-    headers: headers(m !== 'GET' && m !== 'HEAD'), body: bodyOf(op, resource, m),
+    headers: headers(m !== 'GET' && m !== 'HEAD', op.auth), body: bodyOf(op, resource, m),
   }));
 }
 
@@ -125,7 +127,7 @@ function operationCase(op: Operation): fc.Arbitrary<HttpCase> {
 const strayCase: fc.Arbitrary<HttpCase> = fc.record({
   label: fc.constant('(no route)'), method: fc.constantFrom(...METHODS),
   segments: fc.array(fc.oneof(fc.constantFrom('areas', 'offers', 'me', 'ws', 'proxy', 'auth', 'admin', 'metrics', 'health', 'openapi.json', ''), junkSegment), { minLength: 1, maxLength: 4 }),
-  suffix: fc.constant(''), query: fc.constant([]), rawQuery: fc.constant(''), headers: headers(false), body: fc.constant(undefined),
+  suffix: fc.constant(''), query: fc.constant([]), rawQuery: fc.constant(''), headers: headers(false, false), body: fc.constant(undefined),
 });
 
 /** Every operation equally often, and stray paths now and then. */

@@ -21,6 +21,9 @@ const FIELD_POOLS: Readonly<Record<string, PoolName>> = {
 };
 const WORDS = ['Café des Arts', 'Happy hour', 'Le Comptoir', 'Bières à moitié prix', 'cinéma', 'Zürich Straße', '東京', 'مقهى', 'a', ' padded '];
 const ZONES = ['Europe/Paris', 'America/New_York', 'UTC', 'Asia/Kolkata', 'Pacific/Chatham', 'Africa/Abidjan'];
+/** RFC 3339 date-times of unusual forms: leap seconds, lower case, odd offsets, long fractions, extreme years. */
+const EDGE_DATE_TIMES = ['2026-06-30T23:59:60Z', '2026-07-01T00:59:60+01:00', '2026-01-01t10:00:00z', '2026-01-01 10:00:00Z', '2026-01-01T10:00:00+23:59',
+  '2026-01-01T10:00:00.123456789Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '2026-02-29T00:00:00Z', '2028-02-29T00:00:00-00:00'];
 
 /** A reference to some value of `pool`. */
 export const worldRef = (pool: PoolName): fc.Arbitrary<WorldRef> => fc.nat(7).map((i) => new WorldRef(pool, i));
@@ -39,11 +42,15 @@ function text(min: number, max: number): fc.Arbitrary<string> {
   return fc.oneof(fc.constantFrom(...WORDS), free).filter((s) => s.length >= min && s.length <= max && /\S/.test(s));
 }
 
-function stringValue(node: SchemaNode): fc.Arbitrary<unknown> {
+/** Hours from now of a date-time: past for a `…from`, future for a `…until`, either for any other. */
+const hoursOf = (field: string) => (field.endsWith('from') ? fc.integer({ min: -400, max: 0 }) : field.endsWith('until') ? fc.integer({ min: 1, max: 400 }) : fc.integer({ min: -400, max: 400 }));
+
+function stringValue(node: SchemaNode, field: string): fc.Arbitrary<unknown> {
   const min = typeof node.minLength === 'number' ? node.minLength : 0;
   const max = typeof node.maxLength === 'number' ? node.maxLength : 200;
   switch (node.format) {
-    case 'date-time': return fc.integer({ min: -400, max: 400 }).map((d) => new Date(Date.now() + d * 3_600_000).toISOString());
+    case 'date-time': return fc.oneof({ arbitrary: hoursOf(field).map((h) => new Date(Date.now() + h * 3_600_000).toISOString()), weight: 4 },
+      fc.constantFrom(...EDGE_DATE_TIMES));
     case 'email': return fc.emailAddress();
     case 'uri': return fc.webPath().map((p) => `https://img.example.org/${p.replace(/^\//, '')}`.slice(0, max));
     case 'iana-timezone': return fc.constantFrom(...ZONES);
@@ -88,7 +95,7 @@ function fromSchema(node: SchemaNode, place: Place): fc.Arbitrary<unknown> {
       const min = typeof node.minItems === 'number' ? node.minItems : 0;
       return fc.array(schemaValue(node.items as SchemaNode, place), { minLength: min, maxLength: Math.max(min, Math.min(typeof node.maxItems === 'number' ? node.maxItems : 4, 4)) });
     }
-    case 'string': return stringValue(node);
+    case 'string': return stringValue(node, place.field);
     case 'integer': return numberValue(node, true);
     case 'number': return numberValue(node, false);
     case 'boolean': return fc.boolean();
