@@ -72,13 +72,16 @@ test('HTTP: every route answers generated requests by the contract and refusals 
   let unsent = 0;
   await fuzz(t, 0.6, httpCases(surface.operations), async (c) => {
     const spec = resolveCase(c, campaign.world.lookup);
-    const reply = await sendRequest(s.server.url, spec, agent, ANSWER_MS);
-    if (reply === undefined) { unsent++; return; }
-    checkReply(spec, reply);
+    const sent = await sendRequest(s.server.url, spec, agent, ANSWER_MS);
+    if ('unsent' in sent) { unsent++; return; }
+    const status = 'reply' in sent ? sent.reply.status : undefined;
+    if ('reply' in sent) checkReply(spec, sent.reply);
     const mayChange = new Set<string>();
     if (spec.headers['idempotency-key'] !== undefined) mayChange.add('idempotency');
-    if (spec.method === 'POST' && spec.target.split('?')[0] === '/auth/refresh' && reply.status === 401) mayChange.add('sessions');
-    if (await campaign.after({ label: c.label, what: describe(spec), outcome: String(reply.status), mustNotWrite: SAFE.has(spec.method) || reply.status >= 400, mayChange }))
+    if (spec.method === 'POST' && spec.target.split('?')[0] === '/auth/refresh' && status === 401) mayChange.add('sessions');
+    // A reset leaves the outcome unknown: the store is only re-read.
+    const mustNotWrite = status !== undefined && (SAFE.has(spec.method) || status >= 400);
+    if (await campaign.after({ label: c.label, what: describe(spec), outcome: status === undefined ? 'reset' : String(status), mustNotWrite, mayChange }))
       pool.reset(campaign.world);
   });
   report(t, (l) => labels.has(l) || l === '(no route)');

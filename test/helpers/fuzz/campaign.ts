@@ -53,9 +53,10 @@ export class Campaign {
     const byOutcome = this.counts.get(e.label) ?? new Map<string, number>();
     byOutcome.set(e.outcome, (byOutcome.get(e.outcome) ?? 0) + 1);
     this.counts.set(e.label, byOutcome);
-    const now = this.store.digest();
-    if (e.mustNotWrite) assert.deepEqual(changedDatabases(this.digest, now, e.mayChange), [], `${e.what} → ${e.outcome} changed stored data`);
-    this.digest = now;
+    const before = this.digest;
+    // Kept before asserting: the cases fast-check runs while shrinking a failure compare with this.
+    this.digest = this.store.digest();
+    if (e.mustNotWrite) assert.deepEqual(changedDatabases(before, this.digest, e.mayChange), [], `${e.what} → ${e.outcome} changed stored data`);
     if (++this.cases % HEALTH_EVERY === 0) await this.health();
     if (e.mustNotWrite || await isIntact(this.server.url, this.world)) return false;
     this.world = await seedWorld(this.server);

@@ -21,16 +21,14 @@ export interface World {
 /** Seeds a fresh world on `server` (new accounts each time: an earlier world may have been erased). */
 export async function seedWorld(server: TestServer): Promise<World> {
   const url = server.url;
-  const user = await register(url);
-  const admin = await register(url);
-  await expectJson(await sendJson(`${server.adminUrl}/admin/users/${admin.user.id}/role`, 'PUT', { role: 'admin' }), 200);
-  const owner = await newOwner(url);
-  const open = await newOffer(url, owner);
-  const gated = await newOffer(url, owner, { requires_approval: true, quota: { total: 50, per_user: 5 } });
-  const area = await expectJson<{ id: number }>(await sendJson(`${url}/areas`, 'POST', { name: 'Paris', type: 'city' }), 201);
+  // Independent writes go in parallel: a fuzzed write that erases part of the world means a re-seed.
+  const [user, admin, owner, area] = await Promise.all([register(url), register(url), newOwner(url),
+    sendJson(`${url}/areas`, 'POST', { name: 'Paris', type: 'city' }).then((r) => expectJson<{ id: number }>(r, 201))]);
+  const [open, gated] = await Promise.all([newOffer(url, owner), newOffer(url, owner, { requires_approval: true, quota: { total: 50, per_user: 5 } }),
+    sendJson(`${server.adminUrl}/admin/users/${admin.user.id}/role`, 'PUT', { role: 'admin' }).then((r) => expectJson(r, 200))]);
   const book = async (offerId: string) =>
     expectJson<{ id: string; qr_code: string }>(await sendJson(`${url}/bookings`, 'POST', { offer_id: offerId }, bearer(user.access_token)), 201);
-  const bookings = [await book(open.id), await book(gated.id)];
+  const bookings = await Promise.all([book(open.id), book(gated.id)]);
   const pools: World['pools'] = {
     areas: [area.id], partners: [owner.partner.id], establishments: [owner.establishment.id], offers: [open.id, gated.id],
     bookings: bookings.map((b) => b.id), users: [user.user.id, owner.account.user.id, admin.user.id],
