@@ -2,7 +2,8 @@
  * Digests of what a running server has stored, read from its LMDB environment by this (test) process:
  * LMDB serves any number of reader processes beside the writer, and every read here starts a fresh
  * read transaction, so it sees each commit the server acknowledged. One SHA-256 per database of
- * `openStore`, so a new database is covered without touching this file.
+ * `openStore`, so a new database is covered without touching this file; recomputed only when LMDB's
+ * last transaction id moved.
  */
 import { createHash } from 'node:crypto';
 import { pack } from 'msgpackr';
@@ -22,8 +23,12 @@ export interface StoreReader {
 export function readStore(dataDir: string): StoreReader {
   const store = openStore(dataDir);
   const dbs = Object.entries(store).filter(([name]) => name !== 'env') as [keyof Store, Database<unknown, Key>][];
+  let last: { txn: number; digest: Digest } | undefined;
   return {
     digest() {
+      // LMDB's last committed transaction id (shared by every process): unchanged, nothing changed.
+      const txn = (store.env.getStats() as { lastTxnId: number }).lastTxnId;
+      if (last?.txn === txn) return last.digest;
       const out: Digest = {};
       store.env.resetReadTxn();
       for (const [name, db] of dbs) {
@@ -31,6 +36,7 @@ export function readStore(dataDir: string): StoreReader {
         for (const { key, value } of db.getRange({})) h.update(pack([key, value]));
         out[name] = h.digest('hex');
       }
+      last = { txn, digest: out };
       return out;
     },
     close: () => store.env.close(),
