@@ -71,12 +71,23 @@ function numberValue(node: SchemaNode, integer: boolean): fc.Arbitrary<number> {
 }
 
 /**
+ * Page cursors (`after`) that decode (base64url JSON, as the server makes them) to objects of the
+ * right keys with values right or wrong: they get past the decoding to the cursor checks and the search.
+ */
+const cursor = fc.record({
+  id: fc.oneof(fc.uuid({ version: 7 }), fc.string({ maxLength: 70 }), fc.integer()),
+  d: fc.oneof(fc.double(), fc.constant(-1), fc.string({ maxLength: 3 })),
+  at: fc.oneof(fc.integer(), fc.double(), fc.constant(Number.MAX_SAFE_INTEGER + 2)),
+}, { requiredKeys: [] }).map((c) => Buffer.from(JSON.stringify(c)).toString('base64url'));
+
+/**
  * An arbitrary of values `node` accepts, or nearly: world references where a field names a resource
- * (four times in five), else values drawn from the schema's type, bounds, formats and patterns.
+ * (four times in five), else values drawn from the schema's type, bounds, formats and patterns (and
+ * half the time a decodable cursor for `after`).
  */
 export function schemaValue(node: SchemaNode, place: Place): fc.Arbitrary<unknown> {
   const pool = poolOf(place);
-  const own = fromSchema(node, place);
+  const own = place.field === 'after' ? fc.oneof(cursor, fromSchema(node, place)) : fromSchema(node, place);
   return pool === undefined ? own : fc.oneof({ arbitrary: worldRef(pool), weight: 4 }, { arbitrary: own, weight: 1 });
 }
 
