@@ -2,7 +2,7 @@
  * Turns valid-looking values into hostile ones: one to three mutations, each at a random place of the
  * value (the root included) — replace with junk, drop, add a key (prototype-pollution names among
  * them), rename. Junk covers wrong types, huge and odd strings, numbers JSON.stringify cannot write,
- * deep nesting, and ids of the wrong kind of resource.
+ * values only msgpack carries, deep nesting, and ids of the wrong kind of resource.
  */
 import fc from 'fast-check';
 import { POOLS, RawJson, setOwn, Template, WorldRef } from './symbols.ts';
@@ -17,6 +17,9 @@ const nested = (depth: number): unknown => {
 /** JSON numbers and tokens JSON.stringify cannot produce, with their msgpack counterparts. */
 const rawNumbers = ['1e400', '-1e400', '-0', '1e-400', '9007199254740993', '1.0', '0.1e1', '123456789012345678901234567890', 'NaN', 'Infinity', '0x10', '+1', '01']
   .map((t) => new RawJson(t, Number(t)));
+/** Values only msgpack carries (timestamp ext, bin, uint64, a map with non-string keys), with JSON stand-ins. */
+const msgpackOnly = [new RawJson('"1970-01-01T00:00:00.000Z"', new Date(0)), new RawJson('"AAEC"', new Uint8Array([0, 1, 2])),
+  new RawJson('18446744073709551615', 2n ** 64n - 1n), new RawJson('{"1":"x"}', new Map<unknown, unknown>([[1, 'x'], [true, 'y']]))];
 /** Deep nesting: arrays and objects (a recursive parser or validator would overflow its stack). */
 const deep = fc.constantFrom(60, 1200, 100_000).chain((n) => fc.constantFrom(
   new RawJson('['.repeat(n) + ']'.repeat(n), nested(Math.min(n, 400))),
@@ -31,7 +34,7 @@ const anyRef = fc.tuple(fc.constantFrom(...POOLS), fc.nat(7)).map(([p, i]) => ne
 
 /** A value of any kind a hostile client might put anywhere. */
 export const junkValue: fc.Arbitrary<unknown> = fc.oneof(
-  oddStrings, fc.constantFrom(...rawNumbers), deep, huge, anyRef,
+  oddStrings, fc.constantFrom(...rawNumbers, ...msgpackOnly), deep, huge, anyRef,
   fc.constantFrom(null, true, false, 0, -1, 1.5, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER),
   fc.jsonValue({ maxDepth: 3 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.double(), fc.uuid(), fc.integer(),
 );

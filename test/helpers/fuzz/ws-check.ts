@@ -2,8 +2,8 @@
  * Runs generated frames on a pool of sockets (one per role and encoding) and checks the contract
  * (../shared/API.md, "WebSocket"): every frame gets exactly one reply carrying its id (null when none
  * can be read), `{ok: true, result}` or `{ok: false, error}` with a 4xx problem; the socket then still
- * answers a ping. The only documented way a socket may end instead is a text frame of invalid UTF-8
- * (closed by uWS, code 1006).
+ * answers a ping. The only documented ways a socket may end instead are a text frame of invalid UTF-8
+ * and a frame over BODY_LIMIT (closed by uWS, code 1006).
  */
 import assert from 'node:assert/strict';
 import { unpack } from 'msgpackr';
@@ -19,6 +19,8 @@ export type FrameOutcome = { reply: ReplyFrame } | { closed: { code: number; rea
 const REPLY_MS = 10_000;
 /** RFC 6455 §7.1.5: closed without a close frame. */
 const ABNORMAL = 1006;
+/** BODY_LIMIT of the server (its default, 1 MiB): a larger frame closes the socket (README, "Known limits of the HTTP front"). */
+const FRAME_LIMIT_BYTES = 1024 * 1024;
 
 /** The id a reply must carry: the frame's own when it is a safe integer or a string of ≤ 64 characters, else null. */
 function expectedId(data: string | Buffer, text: boolean): unknown {
@@ -87,7 +89,8 @@ export class SocketPool {
       outcome = { closed };
     }
     if ('closed' in outcome) {
-      assert.ok(invalidText(data, text) && outcome.closed.code === ABNORMAL, `${what} closed the socket: ${JSON.stringify(outcome.closed)}`);
+      const documented = invalidText(data, text) || Buffer.byteLength(data) > FRAME_LIMIT_BYTES;
+      assert.ok(documented && outcome.closed.code === ABNORMAL, `${what} closed the socket: ${JSON.stringify(outcome.closed)}`);
       return outcome;
     }
     const r = outcome.reply;
