@@ -7,10 +7,19 @@ import { isTimeZone } from './time/zones.ts';
 /** A compiled validator: returns the input typed, or throws a 400 `Problem` naming every bad field. */
 export type Validator<T> = (input: unknown) => T;
 
+const rfc3339 = addFormats.default.get('date-time') as { validate: (s: string) => boolean };
+/**
+ * RFC 3339 `date-time` that `Date.parse` can read. RFC 3339 §5.7 allows a leap second
+ * (`2026-06-30T23:59:60Z`), which ajv-formats accepts but JavaScript dates cannot represent (NaN):
+ * every date-time the API takes is read with Date.parse, so such a value is a 400 like any bad one.
+ */
+const dateTime = (s: string): boolean => rfc3339.validate(s) && Number.isFinite(Date.parse(s));
+
 function makeAjv(coerce: boolean): Ajv {
   // strictNumbers: NaN and ±Infinity (JSON `1e999`, msgpack floats) are not numbers, let alone integers.
   const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, coerceTypes: coerce, useDefaults: coerce });
-  addFormats.default(ajv, ['date-time', 'uri', 'email']);
+  addFormats.default(ajv, ['uri', 'email']);
+  ajv.addFormat('date-time', { type: 'string', validate: dateTime });
   ajv.addFormat('iana-timezone', { type: 'string', validate: isTimeZone });
   return ajv;
 }

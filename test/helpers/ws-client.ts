@@ -57,9 +57,14 @@ export class WsClient {
     this.ws.send(this.encoding === 'json' ? JSON.stringify(frame) : pack(frame));
   }
 
-  /** Sends bytes or text as they are (malformed frames). */
-  sendRaw(data: string | Buffer): void {
-    this.ws.send(data);
+  /** Sends bytes or text as they are (malformed frames); `binary` false sends bytes as a text frame (invalid UTF-8). */
+  sendRaw(data: string | Buffer, binary = typeof data !== 'string'): void {
+    this.ws.send(data, { binary });
+  }
+
+  /** How the server closed the socket; undefined while it is open. */
+  get closedWith(): { code: number; reason: string } | undefined {
+    return this.closed;
   }
 
   /** Sends `frame` and waits for the reply carrying its id. */

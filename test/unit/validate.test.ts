@@ -4,6 +4,8 @@ import { Type } from '@sinclair/typebox';
 import fc from 'fast-check';
 import { Problem, type FieldError } from '../../src/core/errors.ts';
 import { AreaCreate, AreaListQuery, AreaPatch } from '../../src/core/schemas/areas.ts';
+import { Timestamp } from '../../src/core/schemas/common.ts';
+import { OfferListQuery } from '../../src/core/schemas/offers.ts';
 import { bodyValidator, fieldErrors, queryValidator } from '../../src/core/validate.ts';
 
 const validCreate = bodyValidator(AreaCreate);
@@ -138,4 +140,17 @@ test('a body with thousands of unknown fields is refused cheaply, with a bounded
     (e: unknown) => e instanceof Problem && e.status === 400 && e.errors?.length === 1 && /at most 1000 members/.test(e.errors[0]?.message ?? ''));
   const many = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`f${i}`, i]));
   assert.throws(() => validCreate({ name: 'n', type: 't', ...many }), (e: unknown) => e instanceof Problem && e.errors?.length === 50 && /30 more errors/.test(e.message));
+});
+
+test('date-time: RFC 3339 forms Date.parse reads pass; a leap second (23:59:60, which Date.parse cannot read) is a 400, not a 500 later', () => {
+  const validStamp = bodyValidator(Type.Object({ at: Timestamp('An instant.') }));
+  const validActiveAt = queryValidator(OfferListQuery);
+  for (const at of ['2026-06-30T23:59:59.999Z', '2026-01-01t10:00:00z', '2026-01-01T10:00:00+23:59', '2026-01-01T10:00:00.123456789Z', '0000-01-01T00:00:00Z']) {
+    assert.ok(Number.isFinite(Date.parse(at)), at);
+    assert.deepEqual(validStamp({ at }), { at });
+  }
+  for (const at of ['2026-06-30T23:59:60Z', '2026-07-01T00:59:60+01:00', '2026-02-30T00:00:00Z']) {
+    assert.deepEqual(pathsOf(errorsOf(() => validStamp({ at }))), ['/at'], at);
+    assert.deepEqual([...new Set(pathsOf(errorsOf(() => validActiveAt({ active_at: at }))))], ['/active_at'], at);
+  }
 });
