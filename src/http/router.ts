@@ -235,14 +235,21 @@ export class Router {
     });
   }
 
-  /** Answers a request no route handles (404/405), closing the connection if it carries a body. */
+  /**
+   * Answers a request no route handles (404/405). One that carries a body gets its answer whole with
+   * `Connection: close`, then the body is drained (body-reader.ts) so a client still sending reads the
+   * answer instead of a reset.
+   */
   private refuse(res: HttpResponse, req: HttpRequest, refusal: Problem, rec: RouteRecorder | undefined): void {
     const start = rec === undefined ? 0 : performance.now();
     const head = req.getCaseSensitiveMethod() === 'HEAD';
     if (this.refusedFraming(res, req, head, rec, start)) return;
     const problem = this.opts.lifecycle.state === 'starting' ? notServing(this.opts.lifecycle) : refusal;
-    const close = req.getHeader('content-length') !== '' || req.getHeader('transfer-encoding') !== '';
-    writeReply(res, problemReply(problem, close), undefined, head);
+    if (hasBody(req)) {
+      const reader = new BodyReader(res, this.opts.body);
+      res.onAborted(() => reader.abort());
+      reader.answer(problemReply(problem, true), undefined, head);
+    } else writeReply(res, problemReply(problem), undefined, head);
     rec?.done(problem.status, start);
   }
 

@@ -85,6 +85,16 @@ describe('bodies over BODY_LIMIT: the answer arrives whole while the client is s
     assert.equal(r.end, 'close');
   });
 
+  test('a route that does not exist (404) or a method it does not take (405) drains the same way', async () => {
+    for (const [method, path, status, slug] of [['POST', '/nowhere', 404, 'not-found'], ['PUT', '/areas', 405, 'method-not-allowed']] as const) {
+      const head = requestHead(method, path, ['Content-Type: application/json', `Content-Length: ${16 * BODY_LIMIT}`]);
+      const r = await rawUpload(server.port, head, Buffer.alloc(16 * BODY_LIMIT, 'x'), 32 * 1024 * KiB, false);
+      assertProblem(r, status, slug);
+      assert.equal(r.sent, 16 * BODY_LIMIT, `${method} ${path}: the client could write its whole body`);
+      assert.equal(r.end, 'close', `${method} ${path}: closed without a reset`);
+    }
+  });
+
   test('a client that stops sending after a 413: the drain ends after BODY_TIMEOUT_MS and the server closes', async () => {
     const r = await rawUpload(server.port, postHead(16 * BODY_LIMIT), Buffer.alloc(BODY_LIMIT, 'x'), 32 * 1024 * KiB, false);
     assertProblem(r, 413, 'payload-too-large');

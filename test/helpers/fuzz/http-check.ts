@@ -16,15 +16,9 @@ export interface HttpReply {
   text: string;
 }
 
-/** What sending a request gave: an answer, nothing sent (undici refused to write it), or a reset allowed for big bodies. */
+/** What sending a request gave: an answer, nothing sent (undici refused to write it), or a reset allowed for a head near its limit. */
 export type Sent = { reply: HttpReply } | { unsent: string } | { reset: string };
 
-/**
- * Bodies from this size on may meet a reset instead of the answer when the server refuses the request
- * before reading its body (401, 404, 405, 415): it answers and closes the connection while the client
- * is still sending (README, "Known limits of the HTTP front").
- */
-const MAY_RESET_BYTES = 64 * 1024;
 /** A request head past this size may be closed without an answer when it arrives in pieces (README, "Known limits of the HTTP front"); undici adds ~128 bytes. */
 const HEAD_LIMIT_BYTES = 4 * 1024;
 
@@ -34,8 +28,9 @@ const headBytes = (spec: HttpRequestSpec): number =>
 
 /**
  * Sends `spec` to `origin` through `agent`.
- * @throws AssertionError when the server answers nothing (connection closed or reset, for a body
- *   under MAY_RESET_BYTES and a head well under HEAD_LIMIT_BYTES) or hangs.
+ * @throws AssertionError when the server answers nothing (connection closed or reset, for a head
+ *   well under HEAD_LIMIT_BYTES: every refusal of a request with a body drains it, README "Slow and
+ *   oversized requests") or hangs.
  */
 export async function sendRequest(origin: string, spec: HttpRequestSpec, agent: Agent, timeoutMs: number): Promise<Sent> {
   try {
@@ -47,7 +42,7 @@ export async function sendRequest(origin: string, spec: HttpRequestSpec, agent: 
     const message = (err as Error).message;
     // A header or path this client cannot write: the generator's miss, not the server's.
     if (err instanceof errors.InvalidArgumentError) return { unsent: message };
-    const mayReset = (spec.body !== undefined && Buffer.byteLength(spec.body) >= MAY_RESET_BYTES) || headBytes(spec) > HEAD_LIMIT_BYTES - 128;
+    const mayReset = headBytes(spec) > HEAD_LIMIT_BYTES - 128;
     if (mayReset && !(err instanceof errors.HeadersTimeoutError) && !(err instanceof errors.BodyTimeoutError)) return { reset: message };
     assert.fail(`${describe(spec)} got no answer: ${message}`);
   }

@@ -21,7 +21,7 @@ export interface StoreReader {
 
 /** Opens the store of a server running on `dataDir` (which the server created and keeps open). */
 export function readStore(dataDir: string): StoreReader {
-  const store = openStore(dataDir);
+  const store = openStore(dataDir, { readOnly: true });
   const dbs = Object.entries(store).filter(([name]) => name !== 'env') as [keyof Store, Database<unknown, Key>][];
   let last: { txn: number; digest: Digest } | undefined;
   return {

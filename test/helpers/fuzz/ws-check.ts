@@ -3,10 +3,12 @@
  * (../shared/API.md, "WebSocket"): every frame gets exactly one reply carrying its id (null when none
  * can be read), `{ok: true, result}` or `{ok: false, error}` with a 4xx problem; the socket then still
  * answers a ping. The only documented ways a socket may end instead are a text frame of invalid UTF-8
- * and a frame over BODY_LIMIT (closed by uWS, code 1006).
+ * (closed by uWS, code 1006) and a frame over BODY_LIMIT (1009; 1006 past FRAME_SLACK times the limit,
+ * dropped by uWS at its header).
  */
 import assert from 'node:assert/strict';
 import { unpack } from 'msgpackr';
+import { FRAME_SLACK, MESSAGE_TOO_BIG } from '../../../src/http/ws/socket.ts';
 import { assertProblemShape } from '../http.ts';
 import { WsClient, type ReplyFrame } from '../ws-client.ts';
 import type { Encoding, SocketRole, WsCase } from './ws-cases.ts';
@@ -19,7 +21,7 @@ export type FrameOutcome = { reply: ReplyFrame } | { closed: { code: number; rea
 const REPLY_MS = 10_000;
 /** RFC 6455 §7.1.5: closed without a close frame. */
 const ABNORMAL = 1006;
-/** BODY_LIMIT of the server (its default, 1 MiB): a larger frame closes the socket (README, "Known limits of the HTTP front"). */
+/** BODY_LIMIT of the server (its default, 1 MiB): a larger frame closes the socket (README, "Limits"). */
 const FRAME_LIMIT_BYTES = 1024 * 1024;
 
 /** The id a reply must carry: the frame's own when it is a safe integer or a string of ≤ 64 characters, else null. */
@@ -89,8 +91,9 @@ export class SocketPool {
       outcome = { closed };
     }
     if ('closed' in outcome) {
-      const documented = invalidText(data, text) || Buffer.byteLength(data) > FRAME_LIMIT_BYTES;
-      assert.ok(documented && outcome.closed.code === ABNORMAL, `${what} closed the socket: ${JSON.stringify(outcome.closed)}`);
+      const bytes = Buffer.byteLength(data);
+      const expected = bytes > FRAME_SLACK * FRAME_LIMIT_BYTES ? ABNORMAL : bytes > FRAME_LIMIT_BYTES ? MESSAGE_TOO_BIG : invalidText(data, text) ? ABNORMAL : undefined;
+      assert.ok(expected !== undefined && outcome.closed.code === expected, `${what} closed the socket: ${JSON.stringify(outcome.closed)} (documented: ${expected ?? 'none'})`);
       return outcome;
     }
     const r = outcome.reply;
