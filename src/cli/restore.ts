@@ -9,6 +9,7 @@
 import { copyFile, rename, rm, stat } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isSea } from 'node:sea';
 import { loadConfig } from '../config.ts';
 import { storeEntries } from '../metrics/front.ts';
 import { openStore } from '../store/store.ts';
@@ -27,7 +28,8 @@ function fail(message: string): never {
 const args = process.argv.slice(2);
 const force = args.includes('--force');
 const source = args.find((a) => !a.startsWith('--'));
-if (source === undefined) fail('usage: npm run restore -- <backup sortie.mdb or its folder> [--force]');
+// Named as it was run: inside the single executable, or through npm.
+if (source === undefined) fail(`usage: ${isSea() ? 'sortie restore' : 'npm run restore --'} <backup sortie.mdb or its folder> [--force]`);
 
 const from = (await stat(source).catch(() => fail(`no such backup: ${source}`))).isDirectory() ? join(source, STORE_FILE) : source;
 if (!(await exists(from))) fail(`no ${STORE_FILE} in ${source}`);

@@ -126,6 +126,9 @@ describe('sortie single executable', { timeout: 120_000 }, () => {
     const backup = await expectJson<{ path: string }>(await fetch(`${second.adminUrl}/admin/backup`, { method: 'POST' }), 201);
     assert.equal(await second.stop('SIGTERM'), 0);
 
+    const usage = await runTool(['restore'], envOf());
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /usage: sortie restore <backup/);
     const restored = await runTool(['restore', backup.path, '--force'], envOf());
     assert.equal(restored.code, 0, restored.stderr);
     assert.match(restored.stdout, /restored .*"areas":2/);
