@@ -34,7 +34,8 @@ export interface RunningApp {
 /**
  * Starts sortie: opens the store and refuses one of a newer layout, listens (public and admin:
  * `/health` answers 503 `starting`, every other route 503 problem+json `starting`), then warms up in
- * `ready`: migrates the store (store/migrate.ts), starts the partition actors, loads the read side,
+ * `ready`: migrates the store (store/migrate.ts), starts the partition actors (and waits for the
+ * password hasher's dummy hash), loads the read side,
  * settles the booking deadlines that fell due while the server was down; then serves.
  * Logs `sortie listening` (with the ports) once bound, `sortie ready` once serving.
  * @throws StoreLayoutError when the store is newer than this build; Error when a port cannot be
@@ -96,7 +97,8 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   const ready = (async () => {
     const started = performance.now();
     await migrateStore(store, { log, backup: () => backups.take() });
-    await partitions.start();
+    // The actor threads start while the password hasher makes its dummy hash (libuv pool).
+    await Promise.all([partitions.start(), auth.ready]);
     reads.offers.load();
     // Bookings whose deadline passed while the server was down are settled before it serves.
     const { settled } = await deadlines.expireDue(Date.now());

@@ -20,6 +20,11 @@ export interface Auth {
   accounts: Accounts;
   /** Every limiter by scope (`anon`, `user`, `login_pair`, `login_ip`, `login_email`), for metrics. */
   limiters: Record<string, FixedWindowLimiter>;
+  /**
+   * Resolves once the password hasher's dummy hash exists (~0.3 s of scrypt on the libuv pool at the
+   * OWASP cost): await it before serving logins, so the first one is not slower.
+   */
+  ready: Promise<void>;
 }
 
 const MINUTE_MS = 60_000;
@@ -30,14 +35,13 @@ const MAX_KEYS = 100_000;
 
 /**
  * Builds authentication from the configuration: the key ring (generating a development secret when
- * needed), the token service, the password hasher (whose dummy hash is made before this resolves) and
+ * needed), the token service, the password hasher (its dummy hash is made meanwhile: `ready`) and
  * the request and login limits.
  * @throws ConfigError on an unreadable key or a bad TRUST_PROXY entry.
  */
 export async function startAuth(c: Config, store: Store, bus: CommandBus, log: Logger): Promise<Auth> {
   const tokens = new TokenService(await loadKeyRing(c, log));
   const passwords = new Passwords({ ...OWASP_SCRYPT, log2N: c.SCRYPT_COST_LOG2 });
-  await passwords.ready();
   const requests = c.RATE_LIMIT === 'off' ? undefined : {
     anon: new FixedWindowLimiter(c.RATE_LIMIT_ANON, MINUTE_MS, MAX_KEYS),
     user: new FixedWindowLimiter(c.RATE_LIMIT_USER, MINUTE_MS, MAX_KEYS),
@@ -62,5 +66,5 @@ export async function startAuth(c: Config, store: Store, bus: CommandBus, log: L
     limits: requests,
   });
   const accounts = new Accounts({ store, bus, tokens, passwords, logins: new LoginThrottle(logins), log });
-  return { gate, accounts, limiters: { ...requests, login_pair: logins.pair, login_ip: logins.ip, login_email: logins.email } };
+  return { gate, accounts, limiters: { ...requests, login_pair: logins.pair, login_ip: logins.ip, login_email: logins.email }, ready: passwords.ready() };
 }
