@@ -79,8 +79,15 @@ export async function sweepPass<K extends Key, V>(store: Store, table: SweepTabl
 }
 
 /**
+ * Delay of the first pass after start, ms, when shorter than the period: a server restarted more often
+ * than IDEMPOTENCY_SWEEP_MS (frequent deploys, a crash loop) still sweeps, and the warm-up is not slowed.
+ */
+const FIRST_PASS_MS = 5_000;
+
+/**
  * Sweeps sessions then idempotency records, one pass each, `everyMs` after the previous passes ended
- * (the first `everyMs` after the call); passes never overlap. The timer does not keep the thread alive.
+ * (the first min(`everyMs`, FIRST_PASS_MS) after the call); passes never overlap. The timer does not
+ * keep the thread alive.
  * @param onSwept told each tick's removals by kind; @param onError told a pass that failed (the next one runs as planned).
  */
 export function scheduleSweeps(store: Store, everyMs: number, limit: number,
@@ -90,6 +97,6 @@ export function scheduleSweeps(store: Store, everyMs: number, limit: number,
     await sweep(SESSIONS);
     await sweep(IDEMPOTENCY);
   };
-  const next = () => setTimeout(() => { pass().catch(onError).finally(next); }, everyMs).unref();
-  next();
+  const next = (ms: number) => setTimeout(() => { pass().catch(onError).finally(() => next(everyMs)); }, ms).unref();
+  next(Math.min(everyMs, FIRST_PASS_MS));
 }

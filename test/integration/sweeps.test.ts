@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import parse from 'parse-prometheus-text-format';
 import { TOKEN_RULES } from '../../src/core/auth/claims.ts';
@@ -26,6 +27,7 @@ after(async () => {
   assert.equal(await server.stop(), 0);
   assert.deepEqual(server.logs.filter((l) => (l.level as number) >= 50), [], 'no error was logged');
   await server.dispose();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Writes dead sessions (expired or revoked, with their tokens) and expired idempotency records, as a long-running server would have left them. */
@@ -56,6 +58,17 @@ async function swept(s: TestServer): Promise<Record<string, number>> {
   return out;
 }
 
+/** Polls `swept` until all the garbage left by `leaveGarbage` is counted, or 15 s: the last counts. */
+async function sweptAll(s: TestServer): Promise<Record<string, number>> {
+  const deadline = Date.now() + 15_000;
+  let counts = await swept(s);
+  while ((counts.sessions !== DEAD_SESSIONS || counts.idempotency !== EXPIRED_RECORDS) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    counts = await swept(s);
+  }
+  return counts;
+}
+
 test('dead sessions and expired idempotency records are swept in small ticks and counted; live ones keep working', async () => {
   await leaveGarbage();
   server = await startServer({ DATA_DIR: dataDir, IDEMPOTENCY_SWEEP_MS: '100', SWEEP_BATCH: '2' }, true);
@@ -66,12 +79,7 @@ test('dead sessions and expired idempotency records are swept in small ticks and
   assert.equal(created.status, 201);
   await created.text();
 
-  const deadline = Date.now() + 15_000;
-  let counts = await swept(s);
-  while ((counts.sessions !== DEAD_SESSIONS || counts.idempotency !== EXPIRED_RECORDS) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    counts = await swept(s);
-  }
+  const counts = await sweptAll(s);
   assert.deepEqual(counts, { sessions: DEAD_SESSIONS, idempotency: EXPIRED_RECORDS });
 
   await new Promise((r) => setTimeout(r, 300)); // a few more passes: nothing else is dead
@@ -80,4 +88,13 @@ test('dead sessions and expired idempotency records are swept in small ticks and
   const replay = await sendJson(`${s.url}/areas`, 'POST', area, { 'idempotency-key': 'sweep-key' });
   assert.equal(replay.headers.get('idempotent-replayed'), 'true', 'the fresh idempotency record still answers');
   await replay.text();
+});
+
+test('the first pass runs a few seconds after start, not a whole period later: a server restarted often still sweeps', async () => {
+  assert.ok(server !== undefined);
+  assert.equal(await server.stop(), 0);
+  await leaveGarbage();
+  server = await startServer({ DATA_DIR: dataDir, IDEMPOTENCY_SWEEP_MS: String(3_600_000) }, true);
+  const s = server;
+  assert.deepEqual(await sweptAll(s), { sessions: DEAD_SESSIONS, idempotency: EXPIRED_RECORDS }, 'swept within 15 s of start, with an hour between passes');
 });
