@@ -40,7 +40,8 @@ export interface Tick<K> {
  * One bounded step of a sweep: in one write transaction, examines at most `limit` entries of the table
  * in key order from `from` (inclusive; undefined: the first key) and removes the dead ones. Whether an
  * entry is dead is decided inside the transaction, so a live record is never removed, whatever commits
- * around the sweep.
+ * around the sweep. Each removal runs in a child transaction: one that throws leaves nothing half-removed,
+ * and the tick rejects with its error.
  */
 export function sweepTick<K extends Key, V>(store: Store, table: SweepTable<K, V>, from: K | undefined, limit: number, now: number): Promise<Tick<K>> {
   return store.env.transaction(() => {
@@ -50,7 +51,9 @@ export function sweepTick<K extends Key, V>(store: Store, table: SweepTable<K, V
     let removed = 0;
     for (const { key, value } of batch) {
       if (!table.dead(value, now)) continue;
-      table.remove(store, key, value);
+      // Its own child transaction: a removal that throws half-way (a session without its tokens) is
+      // rolled back, where the async `transaction` would still commit its writes (see execute.ts).
+      store.env.childTransaction(() => table.remove(store, key, value));
       removed++;
     }
     return { examined: batch.length, removed, next: entries[limit]?.key };

@@ -68,3 +68,15 @@ test('idempotency: a pass removes the records older than 24 h in ticks of at mos
     Array.from({ length: 12 }, (_, i) => 2 * i + 1), 'records exactly 24 h old are expired; one ms younger stay');
   assert.equal(await sweepPass(store, IDEMPOTENCY, 4, () => undefined, () => NOW), 0, 'a second pass finds nothing');
 });
+
+test('a removal that throws half-way is rolled back: the session keeps its tokens, and the tick rejects', async () => {
+  store.env.transactionSync(() => openFamily(store, user(99), hash('half'), NOW - TOKEN_RULES.refreshTtlMs - 86_400_000));
+  const tokensBefore = store.refreshTokens.getKeysCount();
+  const failing = { ...SESSIONS, remove(s: typeof store, key: [string, string], value: Parameters<typeof SESSIONS.remove>[2]) {
+    SESSIONS.remove(s, key, value);
+    throw new Error('injected fault after the removal');
+  } };
+  await assert.rejects(sweepTick(store, failing, undefined, 100, NOW), /injected fault/);
+  assert.equal(store.refreshTokens.getKeysCount(), tokensBefore, 'no token removed');
+  assert.ok([...store.sessions.getRange()].some(({ value }) => value.user_id === user(99)), 'the session is still there');
+});
